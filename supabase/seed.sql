@@ -1,0 +1,2 @@
+-- Nothing is seeded: the first Super Admin and organization are created by the first-run setup page
+-- or by `prodgy user create-admin`, never with a default password.
