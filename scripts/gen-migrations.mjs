@@ -2,14 +2,16 @@
 // Bundles supabase/migrations/*.sql into core/src/db/migrations.generated.ts, so that every runtime
 // (Node, Bun, Deno, workers with no file system) migrates from the same SQL without reading files.
 // `--check` fails when the bundle is stale (used by `npm run lint`).
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
-import { join, dirname } from 'node:path'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dir = join(root, 'supabase', 'migrations')
 const out = join(root, 'core', 'src', 'db', 'migrations.generated.ts')
-const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.sql'))
+  .sort()
 const entries = files.map((file) => {
   const m = /^(\d{8,})_([a-z0-9_]+)\.sql$/.exec(file)
   if (!m) throw new Error(`Migration file name must be <timestamp>_<verb>_<object>.sql: ${file}`)

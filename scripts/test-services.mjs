@@ -183,24 +183,11 @@ async function startRedis(port) {
   const logfile = path.join(dir, 'redis.log')
   const state = { dir, port, pidfile }
   // AOF on, like production; no RDB snapshots; loopback only; detached daemon.
-  // prettier-ignore
+  // biome-ignore format: flag/value pairs read better grouped
   const args = [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--dir',
-    dir,
-    '--appendonly',
-    'yes',
-    '--save',
-    '',
-    '--daemonize',
-    'yes',
-    '--pidfile',
-    pidfile,
-    '--logfile',
-    logfile,
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+    '--appendonly', 'yes', '--save', '',
+    '--daemonize', 'yes', '--pidfile', pidfile, '--logfile', logfile,
   ]
   try {
     await run(bin, args, { timeoutMs: 10_000 })

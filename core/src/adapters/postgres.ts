@@ -3,8 +3,8 @@
  * Runs on Node, Bun and Deno. `int8` is parsed to a number so both drivers return the same shapes.
  */
 import postgres from 'postgres'
-import { withTimeout } from '../errors.ts'
 import type { Database, Queryable, Session } from '../db/database.ts'
+import { withTimeout } from '../errors.ts'
 
 export interface PostgresOptions {
   url: string

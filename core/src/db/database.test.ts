@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type TestDatabaseHandle, testDatabaseKinds } from '../testing/databases.ts'
-import { migrate } from './migrator.ts'
 import { migrations } from './migrations.generated.ts'
+import { migrate } from './migrator.ts'
 
 for (const kind of testDatabaseKinds()) {
   describe(`database contract on ${kind.name}`, { skip: kind.skip }, () => {
@@ -19,7 +19,7 @@ for (const kind of testDatabaseKinds()) {
       const [row] = await handle.db.query<Record<string, unknown>>(
         `select 7::int8 as big, 3::int4 as small, 1.5::numeric as num, now() as at, '{"a":[1]}'::jsonb as doc,
                 gen_random_uuid() as id, $1::text[] as list, $2::jsonb as param_doc`,
-        [['x', 'y'], JSON.stringify({ b: true })],
+        [['x', 'y'], { b: true }],
       )
       assert.equal(row?.big, 7)
       assert.equal(row?.small, 3)

@@ -4,7 +4,7 @@
  * typed by the caller. Driver differences are normalised here, not at call sites:
  * - timestamps are `Date`, `jsonb` is parsed, `uuid` is a string, `int4` is a number;
  * - `int8` is a number on both drivers (counts, sizes; never above 2^53 here), `numeric` is a string;
- * - JSON parameters are passed as strings and cast with `::jsonb`.
+ * - JSON parameters are passed as plain objects or arrays and cast with `::jsonb` (a string would be stored as a JSON string).
  */
 export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>

@@ -50,11 +50,10 @@ export async function migrate(
       if (done.has(migration.version)) continue
       await session.transaction(async (tx) => {
         await tx.exec(migration.sql)
-        await tx.query('insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)', [
-          migration.version,
-          migration.name,
-          [migration.sql],
-        ])
+        await tx.query(
+          'insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)',
+          [migration.version, migration.name, [migration.sql]],
+        )
       })
       options.log?.(`applied migration ${migration.version}_${migration.name}`)
       applied.push(`${migration.version}_${migration.name}`)

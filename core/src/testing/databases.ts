@@ -6,8 +6,8 @@ import postgres from 'postgres'
 import { createPgliteDatabase } from '../adapters/pglite.ts'
 import { createPostgresDatabase } from '../adapters/postgres.ts'
 import type { Database } from '../db/database.ts'
-import { migrate } from '../db/migrator.ts'
 import { migrations } from '../db/migrations.generated.ts'
+import { migrate } from '../db/migrator.ts'
 import { testService } from './services.ts'
 
 export interface TestDatabaseKind {
