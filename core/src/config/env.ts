@@ -1,0 +1,65 @@
+/**
+ * Every environment variable the platform reads, with its default. `.env.example` documents the same list.
+ * Parsed once at start; a bad value stops the process with a message naming the variable.
+ */
+import { z } from 'zod'
+import { ValidationError } from '../errors.ts'
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'))
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback)
+const seconds = (fallback: number) => z.coerce.number().int().min(1).default(fallback)
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
+
+export const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** The address people use to reach the Web app; links in emails point here. */
+  PRODGY_PUBLIC_URL: z.url().default('http://localhost:3000'),
+  PRODGY_HOST: z.string().default('127.0.0.1'),
+  PRODGY_WEB_PORT: port(3000),
+  PRODGY_API_PORT: port(4000),
+  PRODGY_SERVICE_PORT: port(5000),
+  PRODGY_DATA_DIR: z.string().default('./.prodgy/data'),
+  /** Where `prodgy web` forwards `/api` in the scale-out mode. */
+  PRODGY_API_URL: z.url().default('http://127.0.0.1:4000'),
+  DATABASE_URL: optionalText,
+  PRODGY_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: optionalText,
+  UPSTASH_REDIS_REST_URL: optionalText,
+  UPSTASH_REDIS_REST_TOKEN: optionalText,
+  /** Signs session access tokens. When unset, one is generated on first start and kept in the database. */
+  PRODGY_JWT_SECRET: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  PRODGY_ACCESS_TOKEN_TTL_SECONDS: seconds(900),
+  PRODGY_REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600),
+  /** Service-to-service keys sent as `X-Api-Key` (the Gateway and the Agentic runtime). */
+  PRODGY_API_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  PRODGY_AGENTIC_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  PRODGY_ALLOW_SIGNUP: bool(true),
+  PRODGY_TRUST_PROXY: bool(false),
+  PRODGY_RATE_LIMIT_AUTH: z.string().default('10/60'),
+  PRODGY_RATE_LIMIT_API: z.string().default('600/60'),
+  PRODGY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_HOST: optionalText,
+  SMTP_PORT: port(587),
+  SMTP_SECURE: bool(false),
+  SMTP_USER: optionalText,
+  SMTP_PASSWORD: optionalText,
+  MAIL_FROM: z.string().default('Prodgy <no-reply@localhost>'),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source)
+  if (result.success) return result.data
+  const lines = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+  throw new ValidationError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
+}

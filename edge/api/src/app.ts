@@ -1,0 +1,122 @@
+/**
+ * The API app: a portable Hono `fetch` that runs unchanged on Node, Bun, Deno and edge runtimes.
+ * Runtime glue (sockets, client address, process signals) lives in `entry/*`, never here.
+ */
+
+import { swaggerUI } from '@hono/swagger-ui'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { AppError, redactText } from '@prodgy/core'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { clientIpOf } from './auth.ts'
+import type { ApiEnv } from './context.ts'
+import type { ApiDeps } from './deps.ts'
+import { rateLimit } from './middleware/rate-limit.ts'
+import { requestContext } from './middleware/request-context.ts'
+import { registerAdminRoutes } from './routes/admin-routes.ts'
+import { registerAuthRoutes } from './routes/auth-routes.ts'
+import { registerHealthRoutes } from './routes/health-routes.ts'
+import { registerMeRoutes } from './routes/me-routes.ts'
+import { registerMemberRoutes } from './routes/member-routes.ts'
+import { registerOrganizationRoutes } from './routes/organization-routes.ts'
+import { registerTokenRoutes } from './routes/token-routes.ts'
+
+import { API_VERSION } from './version.ts'
+
+export { API_VERSION }
+
+/** JSON bodies above this are refused before parsing; uploads get their own limit on their own routes. */
+const JSON_BODY_LIMIT = 1024 * 1024
+
+/** Routes where a person proves who they are: they get the stricter per-address limit. */
+const AUTH_PATHS = ['/api/auth/', '/api/setup', '/api/invitations/accept']
+
+function errorResponse(c: Context, status: number, error: string, message: string, details?: unknown) {
+  return c.json(
+    { success: false, error, message, ...(details ? { details } : {}) },
+    status as 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503,
+  )
+}
+
+export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
+  const app = new OpenAPIHono<ApiEnv>({
+    // zod's messages per field, in the envelope
+    defaultHook: (result, c) => {
+      if (result.success) return
+      const fields: Record<string, string[]> = {}
+      for (const issue of result.error.issues) {
+        const key = issue.path.length > 0 ? issue.path.join('.') : result.target
+        fields[key] = [...(fields[key] ?? []), issue.message]
+      }
+      const summary = Object.entries(fields)
+        .map(([field, problems]) => `${field}: ${problems.join(', ')}`)
+        .join('; ')
+      return errorResponse(c, 400, 'validation_failed', `Some fields are not valid. ${summary}`, { fields })
+    },
+  })
+
+  app.use('*', requestContext({ logger: deps.logger }))
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: (c) => errorResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
+    }),
+  )
+  const clientIp = (c: Context) => clientIpOf(c, deps) ?? 'unknown'
+  const authLimit = rateLimit({ limiter: deps.rateLimiter, rule: deps.rateLimits.auth, keyPrefix: 'auth', clientIp })
+  const apiLimit = rateLimit({ limiter: deps.rateLimiter, rule: deps.rateLimits.api, keyPrefix: 'api', clientIp })
+  app.use('/api/*', async (c, next) => {
+    const isAuth = c.req.method !== 'GET' && AUTH_PATHS.some((p) => c.req.path.startsWith(p))
+    return (isAuth ? authLimit : apiLimit)(c, next)
+  })
+
+  const router = { app, deps }
+  registerHealthRoutes(router)
+  registerAuthRoutes(router)
+  registerMeRoutes(router)
+  registerOrganizationRoutes(router)
+  registerMemberRoutes(router)
+  registerTokenRoutes(router)
+  registerAdminRoutes(router)
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A session access token (JWT) or an API token `prodgy_…`.',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiToken', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Token',
+  })
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Prodgy API',
+      version: API_VERSION,
+      description: 'Organizations, workspaces, accounts, members, invitations, API tokens and audit. See docs/api.md.',
+    },
+    servers: [{ url: deps.platform.settings.publicUrl }],
+  })
+  app.get('/swagger', swaggerUI({ url: '/api/openapi.json' }))
+
+  app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`))
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      if (error.status === 429 && error.details?.retryAfterSeconds) {
+        c.header('Retry-After', String(error.details.retryAfterSeconds))
+      }
+      return errorResponse(c, error.status, error.code, error.message, error.details)
+    }
+    const log = c.get('log') ?? deps.logger
+    log.error('request failed', { error: redactText(String(error instanceof Error ? (error.stack ?? error) : error)) })
+    return errorResponse(
+      c,
+      500,
+      'internal_error',
+      `Something went wrong on our side. Quote request id ${c.get('requestId') ?? 'unknown'} when you report it.`,
+    )
+  })
+  return app
+}

@@ -1,0 +1,48 @@
+import { type Principal, resolvePrincipal, UnauthorizedError } from '@prodgy/core'
+import type { Context } from 'hono'
+import type { ApiEnv } from './context.ts'
+import type { ApiDeps } from './deps.ts'
+
+const resolved = new WeakMap<Context, Promise<Principal | undefined>>()
+
+/** The caller's address: the first X-Forwarded-For entry behind a trusted proxy, else what the runtime reports. */
+export function clientIpOf(c: Context, deps: ApiDeps): string | undefined {
+  if (deps.trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    if (forwarded) return forwarded
+  }
+  return deps.clientIp?.(c)
+}
+
+/**
+ * Resolves the request's credentials once, on first use. Routes that take no credentials never pay for it,
+ * and a stale Authorization header on the sign-in or refresh routes cannot get in the way.
+ */
+export function optionalPrincipal(c: Context<ApiEnv>, deps: ApiDeps): Promise<Principal | undefined> {
+  let pending = resolved.get(c)
+  if (!pending) {
+    pending = resolvePrincipal(
+      deps.platform,
+      {
+        authorization: c.req.header('authorization'),
+        apiToken: c.req.header('x-api-token'),
+        apiKey: c.req.header('x-api-key'),
+        actAsUserId: c.req.header('x-prodgy-user-id'),
+        organizationId: c.req.header('x-organization-id'),
+        ip: clientIpOf(c, deps),
+      },
+      deps.identityProviders,
+    ).then((principal) => {
+      c.set('principal', principal)
+      return principal
+    })
+    resolved.set(c, pending)
+  }
+  return pending
+}
+
+export async function principalOf(c: Context<ApiEnv>, deps: ApiDeps): Promise<Principal> {
+  const principal = await optionalPrincipal(c, deps)
+  if (!principal) throw new UnauthorizedError('Sign in, or send an API token as `Authorization: Bearer prodgy_…`.')
+  return principal
+}

@@ -1,0 +1,100 @@
+/**
+ * Builds a running API from the environment: the database (migrated), the rate limiter, the queue that hands
+ * emails to the workers, and the Hono app. Each runtime entry file calls this with its own way of reading
+ * the client address; the CLI calls it for `prodgy api`.
+ */
+import {
+  createLogger,
+  createPlatform,
+  enqueueOutboxMessage,
+  type Logger,
+  migrate,
+  migrations,
+  type Platform,
+  parseEnv,
+  type QueuePort,
+  rateLimitConfigFromEnv,
+} from '@prodgy/core'
+import { createBullmqQueue } from '@prodgy/core/adapters/bullmq'
+import { createDatabaseFromEnv, type ReleaseLock } from '@prodgy/core/adapters/database-from-env'
+import { createRateLimiterFromEnv } from '@prodgy/core/adapters/rate-limiter-from-env'
+import type { Context } from 'hono'
+import { createApiApp } from '../app.ts'
+
+export interface RunningApi {
+  app: ReturnType<typeof createApiApp>
+  logger: Logger
+  platform: Platform
+  close(): Promise<void>
+}
+
+export interface ApiRuntime {
+  clientIp?: (c: Context) => string | undefined
+  lockDataDir?: (dir: string) => Promise<ReleaseLock>
+  /** A queue owned by the caller (the one-process mode passes its in-process queue). */
+  queue?: QueuePort
+  logger?: Logger
+}
+
+export async function createApiFromEnv(
+  source: Record<string, string | undefined>,
+  runtime: ApiRuntime = {},
+): Promise<RunningApi> {
+  const env = parseEnv(source)
+  const rateLimits = rateLimitConfigFromEnv(source)
+  const logger = runtime.logger ?? createLogger({ level: env.LOG_LEVEL, bindings: { service: 'api' } })
+  const database = await createDatabaseFromEnv(env, { lockDataDir: runtime.lockDataDir })
+  const closers: (() => Promise<void>)[] = [() => database.close()]
+  try {
+    const result = await migrate(database.db, migrations, { log: (m) => logger.info(m) })
+    logger.info('database ready', { database: database.description, appliedMigrations: result.applied.length })
+    // Without a queue the outbox row waits for the worker's sweep, which finds queued rows within a minute.
+    let queue = runtime.queue
+    if (!queue && env.REDIS_URL) {
+      queue = createBullmqQueue({ url: env.REDIS_URL, log: logger })
+      const owned = queue
+      closers.push(() => owned.close({ timeoutMs: 5000 }))
+    }
+    const platform = await createPlatform({
+      db: database.db,
+      log: logger,
+      env,
+      dispatchEmail: async (outboxId) => {
+        if (!queue) return
+        try {
+          await enqueueOutboxMessage(queue, outboxId)
+        } catch (error) {
+          logger.warn('email queued in the outbox; the worker sweep will send it', { outboxId, error })
+        }
+      },
+    })
+    const rateLimiter = await createRateLimiterFromEnv(source, { logger })
+    closers.push(() => rateLimiter.close())
+    const readinessChecks: Record<string, (t: number) => Promise<boolean>> = {}
+    if (queue && env.REDIS_URL) readinessChecks.queue = (t) => (queue as QueuePort).ping(t)
+    if (rateLimiter.kind !== 'memory') readinessChecks.rateLimiter = (t) => rateLimiter.ping(t)
+    const app = createApiApp({
+      platform,
+      logger,
+      rateLimiter,
+      rateLimits,
+      clientIp: runtime.clientIp,
+      trustProxy: env.PRODGY_TRUST_PROXY,
+      readinessChecks,
+      secureCookies: env.PRODGY_PUBLIC_URL.startsWith('https:'),
+    })
+    return {
+      app,
+      logger,
+      platform,
+      async close() {
+        for (const close of closers.reverse()) {
+          await close().catch((error) => logger.warn('shutdown step failed', { error }))
+        }
+      },
+    }
+  } catch (error) {
+    for (const close of closers.reverse()) await close().catch(() => undefined)
+    throw error
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Builds the API app over a real database (PGlite or PostgreSQL) for tests that call it with
+ * `app.request()`, plus helpers to read the emails it wrote and to sign in.
+ */
+import {
+  createLogger,
+  createMemoryRateLimiter,
+  createPlatform,
+  type Database,
+  type Platform,
+  parseEnv,
+} from '@prodgy/core'
+import { createApiApp } from '../app.ts'
+
+export interface TestApi {
+  app: ReturnType<typeof createApiApp>
+  platform: Platform
+  /** Every log line the app wrote, for asserting that no secret reached one. */
+  logLines: string[]
+  request(
+    path: string,
+    init?: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<{
+    status: number
+    body: { success: boolean; data?: unknown; error?: string; message?: string; details?: unknown } & Record<
+      string,
+      unknown
+    >
+    headers: Headers
+  }>
+  /** The action link of the newest email to `to`. */
+  lastLink(to: string): Promise<string>
+  tokenFromLink(link: string): string
+}
+
+export async function createTestApi(
+  db: Database,
+  options: { env?: Record<string, string>; authLimit?: { limit: number; windowSeconds: number } } = {},
+): Promise<TestApi> {
+  const logLines: string[] = []
+  const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) })
+  const platform = await createPlatform({
+    db,
+    log: logger,
+    env: parseEnv({ PRODGY_PUBLIC_URL: 'http://prodgy.test', ...options.env }),
+    dispatchEmail: async () => undefined,
+  })
+  const app = createApiApp({
+    platform,
+    logger,
+    rateLimiter: createMemoryRateLimiter(),
+    rateLimits: {
+      auth: options.authLimit ?? { limit: 10_000, windowSeconds: 60 },
+      api: { limit: 100_000, windowSeconds: 60 },
+    },
+    clientIp: () => '203.0.113.7',
+    trustProxy: false,
+    secureCookies: false,
+  })
+  return {
+    app,
+    platform,
+    logLines,
+    async request(path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers }
+      if (init.body !== undefined) headers['content-type'] = 'application/json'
+      if (init.token) headers.authorization = `Bearer ${init.token}`
+      const response = await app.request(path, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      })
+      return { status: response.status, body: (await response.json()) as never, headers: response.headers }
+    },
+    async lastLink(to) {
+      const [row] = await db.query<{ action_url: string }>(
+        'select action_url from mail_outbox where to_address = $1 order by created_at desc limit 1',
+        [to],
+      )
+      if (!row) throw new Error(`No email to ${to}`)
+      return row.action_url
+    },
+    tokenFromLink(link) {
+      return new URL(link).searchParams.get('token') ?? ''
+    },
+  }
+}
+
+export const STRONG_PASSWORD = 'Correct-Horse-9'
