@@ -257,7 +257,7 @@ export async function login(
 ): Promise<SessionDto> {
   const user = await findUserByEmail(platform.db, input.email)
   const valid = await verifyPassword(input.password, user?.password_hash ?? (await decoyPasswordHash()))
-  if (!user || !user.password_hash || !valid) {
+  if (!user?.password_hash || !valid) {
     throw new UnauthorizedError('The email or password is incorrect.', 'invalid_credentials')
   }
   if (!user.email_confirmed_at) {

@@ -220,7 +220,7 @@ async function findPendingByToken(
       where i.token_hash = $1 ${lock ? 'for update of i' : ''}`,
     [await sha256Hex(token)],
   )
-  if (!row || row.status !== 'pending' || row.expires_at.getTime() <= Date.now()) {
+  if (row?.status !== 'pending' || row.expires_at.getTime() <= Date.now()) {
     throw new AppError(
       'invitation_invalid',
       'This invitation is invalid, was cancelled, or has expired. Ask the person who invited you for a new one.',

@@ -8,6 +8,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { AppError, redactText } from '@prodgy/core'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
 import { clientIpOf } from './auth.ts'
 import type { ApiEnv } from './context.ts'
 import type { ApiDeps } from './deps.ts'
@@ -108,6 +109,11 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
         c.header('Retry-After', String(error.details.retryAfterSeconds))
       }
       return errorResponse(c, error.status, error.code, error.message, error.details)
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      // hono's own 4xx, e.g. a body that is not valid JSON
+      const message = error.message || 'The request could not be read.'
+      return errorResponse(c, error.status, error.status === 400 ? 'malformed_request' : 'request_error', message)
     }
     const log = c.get('log') ?? deps.logger
     log.error('request failed', { error: redactText(String(error instanceof Error ? (error.stack ?? error) : error)) })
