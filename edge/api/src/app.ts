@@ -9,7 +9,6 @@ import { AppError, redactText } from '@prodgy/core'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
-import { clientIpOf } from './auth.ts'
 import type { ApiEnv } from './context.ts'
 import type { ApiDeps } from './deps.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
@@ -56,7 +55,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     },
   })
 
-  app.use('*', requestContext({ logger: deps.logger }))
+  app.use('*', requestContext({ logger: deps.logger, trustProxy: deps.trustProxy, clientIp: deps.clientIp }))
   app.use(
     '/api/*',
     bodyLimit({
@@ -64,9 +63,9 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
       onError: (c) => errorResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
     }),
   )
-  const clientIp = (c: Context) => clientIpOf(c, deps) ?? 'unknown'
-  const authLimit = rateLimit({ limiter: deps.rateLimiter, rule: deps.rateLimits.auth, keyPrefix: 'auth', clientIp })
-  const apiLimit = rateLimit({ limiter: deps.rateLimiter, rule: deps.rateLimits.api, keyPrefix: 'api', clientIp })
+  const limitOptions = { limiter: deps.rateLimiter, trustProxy: deps.trustProxy, clientIp: deps.clientIp }
+  const authLimit = rateLimit({ ...limitOptions, rule: deps.rateLimits.auth, keyPrefix: 'auth' })
+  const apiLimit = rateLimit({ ...limitOptions, rule: deps.rateLimits.api, keyPrefix: 'api' })
   app.use('/api/*', async (c, next) => {
     const isAuth = c.req.method !== 'GET' && AUTH_PATHS.some((p) => c.req.path.startsWith(p))
     return (isAuth ? authLimit : apiLimit)(c, next)

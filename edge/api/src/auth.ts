@@ -2,16 +2,13 @@ import { type Principal, resolvePrincipal, UnauthorizedError } from '@prodgy/cor
 import type { Context } from 'hono'
 import type { ApiEnv } from './context.ts'
 import type { ApiDeps } from './deps.ts'
+import { resolveClientIp } from './middleware/request-context.ts'
 
 const resolved = new WeakMap<Context, Promise<Principal | undefined>>()
 
-/** The caller's address: the first X-Forwarded-For entry behind a trusted proxy, else what the runtime reports. */
+/** The caller's address: from `X-Forwarded-For` behind a trusted proxy, else what the runtime reports. */
 export function clientIpOf(c: Context, deps: ApiDeps): string | undefined {
-  if (deps.trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return forwarded
-  }
-  return deps.clientIp?.(c)
+  return resolveClientIp(c as Context<ApiEnv>, { trustProxy: deps.trustProxy, clientIp: deps.clientIp })
 }
 
 /**
