@@ -19,7 +19,8 @@ const packages = [
   { dir: 'studio', name: '@prodgy/studio' },
 ]
 const CORE_NEUTRAL = new Set(['zod', 'jose', 'hash-wasm'])
-const SPECIFIER = /(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm
+const SPECIFIER =
+  /(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm
 
 function files(dir, out = []) {
   for (const name of readdirSync(dir)) {
@@ -55,7 +56,8 @@ for (const pkg of packages) {
         const inAdapters = rel.startsWith(join('core', 'src', 'adapters'))
         if (!inAdapters && !isTestCode(rel)) {
           if (runtimeSpecific) report('core is runtime-neutral; move runtime code to an adapter or an entry file')
-          else if (!CORE_NEUTRAL.has(name)) report(`core may import only ${[...CORE_NEUTRAL].join(', ')} outside adapters/`)
+          else if (!CORE_NEUTRAL.has(name))
+            report(`core may import only ${[...CORE_NEUTRAL].join(', ')} outside adapters/`)
         }
       } else if (pkg.dir.startsWith('edge/') || pkg.dir.startsWith('workers/')) {
         if (name.startsWith('@prodgy/') && name !== '@prodgy/core') {
@@ -63,7 +65,8 @@ for (const pkg of packages) {
         }
       } else if (pkg.dir === 'ui' || pkg.dir === 'studio') {
         if (name.startsWith('@prodgy/') && name !== '@prodgy/core') report('the browser apps never import server code')
-        if (name === '@prodgy/core' && !/import\s+type\s/.test(match[0])) report('browser apps import only types from core')
+        if (name === '@prodgy/core' && !/import\s+type\s/.test(match[0]))
+          report('browser apps import only types from core')
         if (runtimeSpecific) report('browser code cannot import runtime modules')
       }
     }

@@ -170,7 +170,7 @@ for (const kind of testDatabaseKinds()) {
       const service = await createTestApi(handle.db, { env: { PRODGY_API_TOKEN: key } })
       const ok = await service.request('/api/me', { headers: { 'x-api-key': key, 'x-prodgy-user-id': root.user.id } })
       assert.equal(ok.status, 200)
-      const bad = await service.request('/api/me', { headers: { 'x-api-key': 'k'.repeat(39) + 'x' } })
+      const bad = await service.request('/api/me', { headers: { 'x-api-key': `${'k'.repeat(39)}x` } })
       assert.equal(bad.status, 401)
       assert.equal(bad.body.error, 'invalid_api_key')
     })
