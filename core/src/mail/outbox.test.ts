@@ -6,7 +6,14 @@ import { createInProcessQueue } from '../queue/in-process-queue.ts'
 import { type TestDatabaseHandle, testDatabaseKinds } from '../testing/databases.ts'
 import { createDevOutboxTransport } from './dev-outbox-transport.ts'
 import type { MailMessage, MailTransport } from './mail-port.ts'
-import { deliverOutboxMessage, type OutboxMessage, outboxJobId, queueEmail, requeueStaleOutbox } from './outbox.ts'
+import {
+  deliverOutboxMessage,
+  LINK_REMOVED,
+  type OutboxMessage,
+  outboxJobId,
+  queueEmail,
+  requeueStaleOutbox,
+} from './outbox.ts'
 import { renderConfirmEmail, renderInvitation } from './templates.ts'
 
 function recordingTransport(fail?: (attempt: number) => Error | undefined): MailTransport & { sent: MailMessage[] } {
@@ -94,6 +101,11 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(row.attempts, 1)
       assert.ok(row.sent_at instanceof Date)
       assert.equal(row.error, null)
+      // the one-time link left with the message; the stored copy no longer holds it
+      assert.equal(row.action_url, null)
+      assert.equal(row.text_body.includes('confirm?t=abc'), false)
+      assert.equal(row.html_body?.includes('confirm?t=abc'), false)
+      assert.ok(row.text_body.includes(LINK_REMOVED))
     })
 
     it('records a redacted error and rethrows, then marks the row failed on the final attempt', async () => {

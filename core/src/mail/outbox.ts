@@ -10,7 +10,7 @@ import { ValidationError } from '../errors.ts'
 import { type Logger, redactText } from '../log.ts'
 import type { QueuePort } from '../queue/queue-port.ts'
 import type { MailTransport } from './mail-port.ts'
-import type { MailKind, RenderedMail } from './templates.ts'
+import { escapeHtml, type MailKind, type RenderedMail } from './templates.ts'
 
 export type OutboxStatus = 'queued' | 'sent' | 'stored' | 'failed'
 
@@ -32,6 +32,8 @@ export interface OutboxMessage {
 }
 
 const recipient = z.email().max(320)
+/** What replaces a one-time link in the stored copy of a message that was really sent. */
+export const LINK_REMOVED = '[link removed after delivery]'
 /** Longer errors are cut: the column is for a person reading why a message failed. */
 const MAX_ERROR_LENGTH = 1000
 
@@ -144,12 +146,18 @@ export async function deliverOutboxMessage(
   }
 
   const status = result.stored ? 'stored' : 'sent'
+  // Once a message has really left, the stored copy no longer needs its one-time link (a sign-in secret):
+  // it is cut from the row. Messages kept in the development outbox keep it, since reading it is their purpose.
+  const scrub = status === 'sent' && row.action_url ? row.action_url : null
   // Only a row still queued is marked: a concurrent delivery that finished first keeps its record.
   await deps.db.query(
     `update mail_outbox
-        set status = $2, transport = $3, sent_at = now(), attempts = attempts + 1, error = null
+        set status = $2, transport = $3, sent_at = now(), attempts = attempts + 1, error = null,
+            action_url = case when $4::text is null then action_url else null end,
+            text_body = case when $4::text is null then text_body else replace(text_body, $4, $5) end,
+            html_body = case when $4::text is null then html_body else replace(replace(html_body, $6, $5), $4, $5) end
       where id = $1 and status = 'queued'`,
-    [outboxId, status, deps.transport.name],
+    [outboxId, status, deps.transport.name, scrub, LINK_REMOVED, scrub ? escapeHtml(scrub) : null],
   )
   log.info(status === 'sent' ? 'email sent' : 'email stored in the outbox', {
     transport: deps.transport.name,
