@@ -141,6 +141,10 @@ describe('the prodgy command on the embedded database', () => {
     assert.match(page.headers.get('content-type') ?? '', /text\/html/)
     const spec = await fetch(`${base}/api/openapi.json`)
     assert.equal(spec.status, 200)
+    // the API reference works offline: its assets come from the installed package
+    const swagger = await (await fetch(`${base}/swagger`)).text()
+    assert.match(swagger, /\/swagger\/assets\/swagger-ui-dist\/swagger-ui-bundle\.js/)
+    assert.equal((await fetch(`${base}/swagger/assets/swagger-ui-dist/swagger-ui-bundle.js`)).status, 200)
   })
 
   it('refuses a second process on the same data folder while the server runs', async () => {

@@ -99,7 +99,14 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     },
     servers: [{ url: deps.platform.settings.publicUrl }],
   })
-  app.get('/swagger', swaggerUI({ url: '/api/openapi.json' }))
+  if (deps.swaggerAsset) {
+    const asset = deps.swaggerAsset
+    app.get('/swagger/assets/swagger-ui-dist/:file', async (c) => (await asset(c.req.param('file'))) ?? c.notFound())
+  }
+  app.get(
+    '/swagger',
+    swaggerUI({ url: '/api/openapi.json', ...(deps.swaggerAsset ? { baseUrl: '/swagger/assets' } : {}) }),
+  )
 
   app.notFound((c) => errorResponse(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`))
   app.onError((error, c) => {

@@ -16,4 +16,9 @@ export interface ApiDeps {
   identityProviders?: IdentityProvider[]
   /** Mark the refresh cookie Secure (when the public address is https). */
   secureCookies: boolean
+  /**
+   * Serves the Swagger UI files (`swagger-ui.css`, `swagger-ui-bundle.js`) from the installed package, so the
+   * reference works offline. Runtimes without a file system leave it out and the page loads them from a CDN.
+   */
+  swaggerAsset?: (file: string) => Promise<Response | undefined>
 }

@@ -20,6 +20,7 @@ import { createDatabaseFromEnv, type ReleaseLock } from '@prodgy/core/adapters/d
 import { createRateLimiterFromEnv } from '@prodgy/core/adapters/rate-limiter-from-env'
 import type { Context } from 'hono'
 import { createApiApp } from '../app.ts'
+import { createSwaggerAssets } from './swagger-assets.ts'
 
 export interface RunningApi {
   app: ReturnType<typeof createApiApp>
@@ -82,6 +83,7 @@ export async function createApiFromEnv(
       trustProxy: env.PRODGY_TRUST_PROXY,
       readinessChecks,
       secureCookies: env.PRODGY_PUBLIC_URL.startsWith('https:'),
+      swaggerAsset: createSwaggerAssets(),
     })
     return {
       app,
