@@ -48,8 +48,17 @@ else if (process.env.CI === 'true') {
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
-  { cwd: root, env, stdio: 'inherit' },
+  { cwd: root, env, stdio: ['inherit', 'pipe', 'inherit'] },
 )
+// In CI a skipped suite is a failure: every integration suite must run. The summary is read as it passes by.
+let skipped = 0
+let tail = ''
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk)
+  tail = (tail + chunk).slice(-4096)
+  const match = /^# skipped (\d+)$/m.exec(tail)
+  if (match) skipped = Number(match[1])
+})
 const stop = async () => {
   await services.stop()
 }
@@ -58,6 +67,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     child.kill(signal)
   })
 }
-const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))))
+let code = await new Promise((resolve) => child.on('close', (c, s) => resolve(c ?? (s ? 1 : 0))))
 await stop()
+if (process.env.CI === 'true' && skipped > 0) {
+  console.error(`${skipped} test(s) were skipped; in CI every suite must run.`)
+  code = 1
+}
 process.exit(code)
