@@ -1,35 +1,18 @@
 #!/usr/bin/env node
-// `npm start`: builds the Web app and Studio when their sources are newer than the last build, then runs
-// the whole platform in one process (`prodgy start`). On a fresh clone: `npm install && npm start`.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+// `npm start`: builds the Web app and Studio when their sources changed, then runs the whole platform in one
+// process (`prodgy start`). On a fresh clone: `npm install && npm start`.
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureBuilt } from './ensure-built.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-
-function newest(path) {
-  if (!existsSync(path)) return 0
-  const stat = statSync(path)
-  if (!stat.isDirectory()) return stat.mtimeMs
-  let latest = 0
-  for (const name of readdirSync(path)) {
-    if (name === 'node_modules' || name === 'dist') continue
-    latest = Math.max(latest, newest(join(path, name)))
-  }
-  return latest
+try {
+  ensureBuilt()
+} catch (error) {
+  console.error(error.message)
+  process.exit(1)
 }
-
-for (const app of ['ui', 'studio']) {
-  const built = join(root, app, 'dist', 'index.html')
-  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0
-  if (newest(join(root, app)) > builtAt) {
-    console.log(`Building ${app}…`)
-    const result = spawnSync('npm', ['run', 'build', '-w', app], { cwd: root, stdio: 'inherit' })
-    if (result.status !== 0) process.exit(result.status ?? 1)
-  }
-}
-
 const child = spawn(process.execPath, [join(root, 'cli/bin/prodgy.mjs'), 'start', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
