@@ -6,20 +6,16 @@
  *
  *   npx tsx bench/api.ts [--duration 10] [--connections 50] [--warmup 2]
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { type AddressInfo, createServer } from 'node:net'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-
-const root = fileURLToPath(new URL('..', import.meta.url))
-const BOOT_TIMEOUT_MS = 60_000
-const POLL_MS = 200
-const REQUEST_TIMEOUT_MS = 15_000
-const STOP_TIMEOUT_MS = 5_000
-const TAIL_BYTES = 4_000
+import {
+  API_RUNTIMES,
+  type ApiRuntime,
+  callJson,
+  freePort,
+  type RunningServer,
+  startApi,
+} from '../tests/support/servers.ts'
 
 function positiveInt(name: string, raw: string): number {
   const value = Number(raw)
@@ -40,141 +36,34 @@ const warmupS = positiveInt('warmup', flags.warmup)
 
 type RuntimeName = 'bun' | 'node'
 
-const runtimes: { name: RuntimeName; command: string; args: string[] }[] = [
-  // Bun reads a `.env` in the working folder on its own; Node does not, so the two would see different settings.
-  { name: 'bun', command: join(root, 'node_modules/.bin/bun'), args: ['--no-env-file', 'edge/api/src/entry/bun.ts'] },
-  { name: 'node', command: process.execPath, args: ['--import', 'tsx', 'edge/api/src/entry/node.ts'] },
-]
+const runtimes = API_RUNTIMES.filter((r): r is ApiRuntime & { name: RuntimeName } => r.name !== 'deno')
+  // Bun first, then Node: the order of the printed table
+  .sort((a, b) => a.name.localeCompare(b.name))
 
-const children = new Set<ChildProcess>()
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL')
-})
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.error(`\n${signal}: stopping the servers`)
-    void Promise.allSettled([...children].map(stop)).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    process.exit(signal === 'SIGINT' ? 130 : 143)
   })
 }
 
-class Tail {
-  private text = ''
-  push(chunk: Buffer): void {
-    this.text = (this.text + chunk.toString('utf8')).slice(-TAIL_BYTES)
-  }
-  toString(): string {
-    return this.text.trim() || '(empty)'
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as AddressInfo
-  server.close()
-  await once(server, 'close')
-  return port
-}
-
-/** The parent's environment minus anything that would point the server at a real database, Redis or mail server. */
-function serverEnv(port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(PRODGY_|DATABASE_URL$|REDIS_URL$|UPSTASH_|SMTP_|LOG_LEVEL$)/.test(key)) continue
-    env[key] = value
-  }
-  return {
-    ...env,
-    NO_COLOR: '1',
-    LOG_LEVEL: 'warn',
-    PRODGY_DATA_DIR: 'memory://',
-    PRODGY_HOST: '127.0.0.1',
-    PRODGY_API_PORT: String(port),
-    // The default 600 a minute per token would turn most of the run into 429s.
-    PRODGY_RATE_LIMIT_API: '100000000/60',
-  }
-}
-
-interface Server {
-  child: ChildProcess
-  baseUrl: string
-  bootMs: number
-}
-
-async function boot(runtime: (typeof runtimes)[number]): Promise<Server> {
-  const port = await freePort()
-  const started = performance.now()
-  const child = spawn(runtime.command, runtime.args, {
-    cwd: root,
-    env: serverEnv(port),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.add(child)
-  child.once('exit', () => children.delete(child))
-  const stdout = new Tail()
-  const stderr = new Tail()
-  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk))
-  let spawnError: Error | undefined
-  child.once('error', (error) => {
-    spawnError = error
-  })
-  const failure = (reason: string) =>
-    new Error(`${runtime.name}: ${reason}\n--- stderr (tail) ---\n${stderr}\n--- stdout (tail) ---\n${stdout}`)
-
-  const baseUrl = `http://127.0.0.1:${port}`
-  const deadline = started + BOOT_TIMEOUT_MS
-  while (performance.now() < deadline) {
-    if (spawnError) throw failure(`could not spawn ${runtime.command}: ${spawnError.message}`)
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw failure(`exited before answering /health (code ${child.exitCode}, signal ${child.signalCode})`)
-    }
-    try {
-      const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(POLL_MS * 5) })
-      await response.body?.cancel()
-      if (response.status === 200) return { child, baseUrl, bootMs: Math.round(performance.now() - started) }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
-  }
-  throw failure(`/health did not answer 200 within ${BOOT_TIMEOUT_MS / 1000} s`)
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = once(child, 'exit')
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS)
-  try {
-    await exited
-  } finally {
-    clearTimeout(timer)
-  }
+async function boot(runtime: ApiRuntime): Promise<RunningServer> {
+  // The default 600 a minute per address would turn most of the run into 429s.
+  return startApi(runtime, await freePort(), { LOG_LEVEL: 'warn', PRODGY_RATE_LIMIT_API: '100000000/60' })
 }
 
 async function call<T>(
-  server: Server,
+  server: RunningServer,
   method: 'GET' | 'POST',
   path: string,
   expected: number,
   options: { body?: unknown; token?: string } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = {}
-  if (options.body !== undefined) headers['content-type'] = 'application/json'
-  if (options.token) headers.authorization = `Bearer ${options.token}`
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  })
-  const text = await response.text()
-  if (response.status !== expected) {
-    throw new Error(`${method} ${path} answered ${response.status}, expected ${expected}: ${text.slice(0, 500)}`)
+  const { status, json } = await callJson<{ data: T }>(server.baseUrl, method, path, options)
+  if (status !== expected) {
+    throw new Error(`${method} ${path} answered ${status}, expected ${expected}: ${JSON.stringify(json).slice(0, 500)}`)
   }
-  return (JSON.parse(text) as { data: T }).data
+  return json.data
 }
 
 interface Target {
@@ -183,7 +72,7 @@ interface Target {
   token: string
 }
 
-async function setUp(server: Server): Promise<Target[]> {
+async function setUp(server: RunningServer): Promise<Target[]> {
   const session = await call<{ accessToken: string }>(server, 'POST', '/api/setup', 201, {
     body: {
       email: 'bench@example.com',
@@ -217,7 +106,7 @@ interface Measurement {
   total: number
 }
 
-async function load(server: Server, target: Target, seconds: number): Promise<Measurement> {
+async function load(server: RunningServer, target: Target, seconds: number): Promise<Measurement> {
   // A run that never returns would hold the servers open; autocannon stops itself at `duration`, this is the backstop.
   const guardMs = (seconds + 30) * 1000
   let guard: NodeJS.Timeout | undefined
@@ -266,7 +155,7 @@ async function benchRuntime(runtime: (typeof runtimes)[number], results: Results
     }
     return server.bootMs
   } finally {
-    await stop(server.child)
+    await server.stop()
   }
 }
 

@@ -1,31 +1,19 @@
+/** The `prodgy` command as an operator uses it: admin and token creation, the one-process server, the data-folder lock. */
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { testService } from '@prodgy/core/testing/services'
 import postgres from 'postgres'
-import { ROOT } from './paths.ts'
+import { freePort, isolatedEnv, PRODGY_BIN, ROOT, type RunningServer, startServer } from './support/servers.ts'
 
-const BIN = join(ROOT, 'cli', 'bin', 'prodgy.mjs')
 const PASSWORD = 'Correct-Horse-9'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 function run(args: string[], env: Record<string, string>, timeoutMs = 90_000) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd: ROOT })
+    const child = spawn(process.execPath, [PRODGY_BIN, ...args], { env: isolatedEnv(env), cwd: ROOT })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => {
@@ -42,28 +30,14 @@ function run(args: string[], env: Record<string, string>, timeoutMs = 90_000) {
   })
 }
 
-async function waitFor(url: string, timeoutMs: number, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`prodgy start exited early:\n${output()}`)
-    try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${output()}`)
-}
-
 describe('the prodgy command on the embedded database', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'prodgy-cli-'))
   const env = { PRODGY_DATA_DIR: join(dataDir, 'data'), LOG_LEVEL: 'warn' }
-  let server: ChildProcess | undefined
+  let server: RunningServer | undefined
   let token = ''
 
-  after(() => {
-    server?.kill('SIGKILL')
+  after(async () => {
+    await server?.stop()
     rmSync(dataDir, { recursive: true, force: true })
   })
 
@@ -114,20 +88,16 @@ describe('the prodgy command on the embedded database', () => {
 
   it('starts everything behind one port and serves the API to the token', async () => {
     const port = await freePort()
-    let output = ''
-    server = spawn(process.execPath, [BIN, 'start'], {
-      env: { ...process.env, ...env, PRODGY_WEB_PORT: String(port), LOG_LEVEL: 'info' },
-      cwd: ROOT,
+    server = await startServer({
+      name: 'prodgy start',
+      command: process.execPath,
+      args: [PRODGY_BIN, 'start'],
+      port,
+      env: isolatedEnv({ ...env, PRODGY_WEB_PORT: String(port), LOG_LEVEL: 'info' }),
+      readyPath: '/health/ready',
     })
-    server.stdout?.on('data', (d) => {
-      output += d
-    })
-    server.stderr?.on('data', (d) => {
-      output += d
-    })
-    const base = `http://127.0.0.1:${port}`
-    await waitFor(`${base}/health/ready`, 90_000, server, () => output)
-    assert.match(output, new RegExp(`Prodgy is running at http://localhost:${port}`))
+    const base = server.baseUrl
+    assert.match(server.output(), new RegExp(`Prodgy is running at http://localhost:${port}`))
     const me = await fetch(`${base}/api/me`, { headers: { authorization: `Bearer ${token}` } })
     assert.equal(me.status, 200)
     const body = (await me.json()) as { data: { user: { email: string }; workspaces: { slug: string }[] } }
@@ -154,9 +124,7 @@ describe('the prodgy command on the embedded database', () => {
   })
 
   it('shuts down cleanly on SIGTERM and releases the folder', async () => {
-    const exited = new Promise<number | null>((resolve) => server?.on('exit', (code) => resolve(code)))
-    server?.kill('SIGTERM')
-    assert.equal(await exited, 0)
+    assert.equal(await server?.stop(), 0)
     const result = await run(['migrate'], env)
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stdout, /up to date/)
