@@ -94,8 +94,9 @@ describe('the API surface', () => {
     assert.equal(blocked.body.error, 'rate_limited')
     assert.ok(Number(blocked.headers.get('ratelimit-reset')) > 0)
     assert.ok(Number(blocked.headers.get('retry-after')) > 0)
-    // reading is not signing in: the general limit applies there
+    // reading is not signing in, and refreshing needs an unguessable token: the general limit applies there
     assert.equal((await limited.request('/api/setup')).status, 200)
+    assert.equal((await limited.request('/api/auth/refresh', { body: {} })).status, 401)
   })
 
   it('echoes a request id and logs one line per request without query strings', async () => {

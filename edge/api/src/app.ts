@@ -28,8 +28,20 @@ export { API_VERSION }
 /** JSON bodies above this are refused before parsing; uploads get their own limit on their own routes. */
 const JSON_BODY_LIMIT = 1024 * 1024
 
-/** Routes where a person proves who they are: they get the stricter per-address limit. */
-const AUTH_PATHS = ['/api/auth/', '/api/setup', '/api/invitations/accept']
+/**
+ * Routes where a person proves who they are, or that send email: they get the stricter per-address limit.
+ * Refresh and logout are not among them: they need a 256-bit refresh token, which no one can guess, and an office
+ * behind one address must not run out of refreshes.
+ */
+const AUTH_PATHS = new Set([
+  '/api/auth/login',
+  '/api/auth/signup',
+  '/api/auth/confirm',
+  '/api/auth/forgot-password',
+  '/api/auth/reset-password',
+  '/api/setup',
+  '/api/invitations/accept',
+])
 
 function errorResponse(c: Context, status: number, error: string, message: string, details?: unknown) {
   return c.json(
@@ -67,7 +79,7 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   const authLimit = rateLimit({ ...limitOptions, rule: deps.rateLimits.auth, keyPrefix: 'auth' })
   const apiLimit = rateLimit({ ...limitOptions, rule: deps.rateLimits.api, keyPrefix: 'api' })
   app.use('/api/*', async (c, next) => {
-    const isAuth = c.req.method !== 'GET' && AUTH_PATHS.some((p) => c.req.path.startsWith(p))
+    const isAuth = c.req.method !== 'GET' && AUTH_PATHS.has(c.req.path.replace(/\/+$/, ''))
     return (isAuth ? authLimit : apiLimit)(c, next)
   })
 

@@ -1,0 +1,77 @@
+/**
+ * The browser side of the end-to-end tests: the whole platform started as `prodgy start` on a fresh data folder,
+ * with the Web app built if its sources changed, and Debian's Chromium driven by playwright-core.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { testService } from '@prodgy/core/testing/services'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { ensureBuilt } from '../../scripts/ensure-built.mjs'
+import { freePort, isolatedEnv, PRODGY_BIN, type RunningServer, startServer } from '../support/servers.ts'
+
+export const chromiumService = testService('chromium')
+
+export interface Platform {
+  baseUrl: string
+  server: RunningServer
+  browser: Browser
+  /** A fresh browser profile: its own cookies and storage, like another person on another machine. */
+  newPage(): Promise<{ context: BrowserContext; page: Page }>
+  close(): Promise<void>
+}
+
+export async function startPlatform(): Promise<Platform> {
+  ensureBuilt()
+  const dataDir = mkdtempSync(join(tmpdir(), 'prodgy-e2e-'))
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  const server = await startServer({
+    name: 'prodgy start',
+    command: process.execPath,
+    args: [PRODGY_BIN, 'start'],
+    port,
+    env: isolatedEnv({
+      PRODGY_DATA_DIR: join(dataDir, 'data'),
+      PRODGY_WEB_PORT: String(port),
+      PRODGY_PUBLIC_URL: baseUrl,
+      // every test signs in several times from one address
+      PRODGY_RATE_LIMIT_AUTH: '1000/60',
+      LOG_LEVEL: 'warn',
+    }),
+    readyPath: '/health/ready',
+  })
+  const browser = await chromium.launch({
+    executablePath: chromiumService.url,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  })
+  const errors: string[] = []
+  return {
+    baseUrl,
+    server,
+    browser,
+    async newPage() {
+      const context = await browser.newContext({ baseURL: baseUrl })
+      context.setDefaultTimeout(15_000)
+      const page = await context.newPage()
+      page.on('pageerror', (error) => errors.push(error.message))
+      return { context, page }
+    },
+    async close() {
+      await browser.close()
+      await server.stop()
+      rmSync(dataDir, { recursive: true, force: true })
+      if (errors.length > 0) throw new Error(`The pages threw errors:\n${errors.join('\n')}`)
+    },
+  }
+}
