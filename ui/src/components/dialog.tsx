@@ -1,0 +1,207 @@
+import { createSignal, createUniqueId, type JSX, onCleanup, onMount, Show } from 'solid-js'
+import { cx } from '../lib/cx.ts'
+import { createFormState } from '../lib/form.ts'
+import { FormError } from './alert.tsx'
+import { Button } from './button.tsx'
+import { TextField } from './field.tsx'
+import { X } from './icons.ts'
+
+interface DialogProps {
+  open: boolean
+  onClose: () => void
+  title: JSX.Element
+  description?: JSX.Element
+  testId?: string
+  size?: 'sm' | 'md' | 'lg'
+  children: JSX.Element
+  footer?: JSX.Element
+}
+
+const widths = { sm: 'max-w-md', md: 'max-w-lg', lg: 'max-w-2xl' }
+
+/**
+ * A modal built on the native <dialog>: the browser traps focus, makes the page behind it inert,
+ * closes on Escape (we turn that into `onClose` so state stays the source of truth) and restores focus.
+ */
+export function Dialog(props: DialogProps) {
+  return (
+    <Show when={props.open}>
+      <DialogPanel {...props} />
+    </Show>
+  )
+}
+
+function DialogPanel(props: DialogProps) {
+  let dialog!: HTMLDialogElement
+  const titleId = createUniqueId()
+  const descriptionId = createUniqueId()
+  // Whatever had focus before opening gets it back on close, also when the dialog is unmounted rather than closed.
+  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
+  onMount(() => dialog.showModal())
+  onCleanup(() => {
+    if (dialog.open) dialog.close()
+    queueMicrotask(() => {
+      if (opener?.isConnected) opener.focus()
+    })
+  })
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby={titleId}
+      aria-describedby={props.description ? descriptionId : undefined}
+      data-testid={props.testId}
+      onCancel={(event) => {
+        event.preventDefault()
+        props.onClose()
+      }}
+      class={cx(
+        'm-auto max-h-[calc(100vh-2rem)] w-[calc(100%-2rem)] overflow-y-auto rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-2xl dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-100',
+        widths[props.size ?? 'md'],
+      )}
+    >
+      <div class="flex items-start justify-between gap-4 px-6 pt-5">
+        <div class="min-w-0">
+          <h2 id={titleId} class="text-base font-semibold">
+            {props.title}
+          </h2>
+          <Show when={props.description}>
+            <p id={descriptionId} class="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
+              {props.description}
+            </p>
+          </Show>
+        </div>
+        <button
+          type="button"
+          onClick={() => props.onClose()}
+          aria-label="Close"
+          data-testid={props.testId ? `${props.testId}-close` : undefined}
+          class="-mr-2 rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+        >
+          <X class="size-4" aria-hidden="true" />
+        </button>
+      </div>
+      <div class="px-6 py-4">{props.children}</div>
+      <Show when={props.footer}>
+        <div class="flex flex-wrap justify-end gap-2 border-t border-zinc-100 bg-zinc-50/60 px-6 py-3 dark:border-zinc-800 dark:bg-zinc-900/60">
+          {props.footer}
+        </div>
+      </Show>
+    </dialog>
+  )
+}
+
+interface ConfirmDialogProps {
+  open: boolean
+  onClose: () => void
+  title: string
+  description?: JSX.Element
+  confirmLabel: string
+  danger?: boolean
+  /** Runs when confirmed; the dialog closes when it resolves and shows the error when it throws. */
+  onConfirm: () => Promise<unknown>
+  testId: string
+  children?: JSX.Element
+}
+
+/** "Are you sure?" for actions that change or remove something. */
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  const form = createFormState()
+  const close = () => {
+    form.reset()
+    props.onClose()
+  }
+  const confirm = async () => {
+    if (await form.submit(props.onConfirm)) close()
+  }
+  return (
+    <Dialog
+      open={props.open}
+      onClose={close}
+      title={props.title}
+      description={props.description}
+      testId={props.testId}
+      size="sm"
+      footer={
+        <>
+          <Button onClick={close} data-testid={`${props.testId}-cancel`}>
+            Cancel
+          </Button>
+          <Button
+            variant={props.danger ? 'danger' : 'primary'}
+            loading={form.pending()}
+            onClick={confirm}
+            data-testid={`${props.testId}-submit`}
+          >
+            {props.confirmLabel}
+          </Button>
+        </>
+      }
+    >
+      <div class="space-y-3">
+        {props.children}
+        <FormError message={form.error()} testId={`${props.testId}-error`} />
+      </div>
+    </Dialog>
+  )
+}
+
+interface TypeToConfirmDialogProps {
+  open: boolean
+  onClose: () => void
+  title: string
+  description?: JSX.Element
+  /** What the person must type, exactly, to unlock the action. */
+  expected: string
+  confirmLabel: string
+  onConfirm: (typed: string) => Promise<unknown>
+  testId: string
+}
+
+/** Irreversible deletions: the button unlocks only once the exact name is typed. */
+export function TypeToConfirmDialog(props: TypeToConfirmDialogProps) {
+  const form = createFormState()
+  const [typed, setTyped] = createSignal('')
+  const inputId = createUniqueId()
+  const close = () => {
+    form.reset()
+    setTyped('')
+    props.onClose()
+  }
+  const matches = () => typed() === props.expected
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault()
+    if (!matches()) return
+    if (await form.submit(() => props.onConfirm(typed()))) close()
+  }
+  return (
+    <Dialog open={props.open} onClose={close} title={props.title} description={props.description} testId={props.testId}>
+      <form onSubmit={submit} class="space-y-4">
+        <TextField
+          id={inputId}
+          label={`Type "${props.expected}" to confirm`}
+          value={typed()}
+          onValue={setTyped}
+          testId={`${props.testId}-input`}
+          autocomplete="off"
+          spellcheck={false}
+          autofocus
+        />
+        <FormError message={form.error()} testId={`${props.testId}-error`} />
+        <div class="flex justify-end gap-2">
+          <Button onClick={close} data-testid={`${props.testId}-cancel`}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            variant="danger"
+            disabled={!matches()}
+            loading={form.pending()}
+            data-testid={`${props.testId}-submit`}
+          >
+            {props.confirmLabel}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}

@@ -1,0 +1,106 @@
+import { A, useParams } from '@solidjs/router'
+import { createEffect, Match, Show, Switch } from 'solid-js'
+import { buttonStyles } from '../../components/button.tsx'
+import { PageHeader } from '../../components/card.tsx'
+import { KeyRound, Settings2, ShieldAlert, Users } from '../../components/icons.ts'
+import { QueryState } from '../../components/query-state.tsx'
+import { RestrictedAccess } from '../../components/restricted-access.tsx'
+import { type TabItem, TabPanel, Tabs } from '../../components/tabs.tsx'
+import * as api from '../../lib/api.ts'
+import { useTabParam } from '../../lib/navigation.ts'
+import { createQuery } from '../../lib/query.ts'
+import { session } from '../../lib/session.ts'
+import { ApiTokensTab } from './api-tokens-tab.tsx'
+import { GeneralTab } from './general-tab.tsx'
+import { MembersTab } from './members-tab.tsx'
+import { SecurityTab } from './security-tab.tsx'
+
+type WorkspaceTab = 'general' | 'members' | 'tokens' | 'security'
+
+function tabs(): TabItem<WorkspaceTab>[] {
+  const list: TabItem<WorkspaceTab>[] = [
+    { id: 'general', label: 'General', icon: Settings2 },
+    { id: 'members', label: 'Members', icon: Users },
+    { id: 'tokens', label: 'API tokens', icon: KeyRound },
+  ]
+  if (session.isAdmin()) list.push({ id: 'security', label: 'Security', icon: ShieldAlert })
+  return list
+}
+
+export function WorkspaceSettingsPage() {
+  const params = useParams<{ id: string }>()
+  const [tab, setTab] = useTabParam(() => tabs().map((t) => t.id), 'general')
+  const workspace = createQuery(
+    () => params.id,
+    (id) => api.getWorkspace(id),
+  )
+
+  // Opening a workspace's settings also makes it the current workspace.
+  createEffect(() => {
+    const id = params.id
+    if (id && session.workspaces().some((w) => w.id === id) && session.workspace()?.id !== id) {
+      session.selectWorkspace(id)
+    }
+  })
+
+  const forbidden = () => {
+    const status = workspace.error()?.status
+    return status === 403 || status === 404
+  }
+
+  return (
+    <Show
+      when={!forbidden()}
+      fallback={
+        <Show
+          when={workspace.error()?.status === 403}
+          fallback={
+            <div class="py-16 text-center" data-testid="workspace-not-found">
+              <h1 class="text-xl font-semibold">Workspace not found</h1>
+              <p class="mt-2 text-sm text-zinc-500 dark:text-zinc-400">It may have been deleted.</p>
+              <A href="/" class={`${buttonStyles('secondary')} mt-6`}>
+                Back to home
+              </A>
+            </div>
+          }
+        >
+          <RestrictedAccess message="You do not have access to this workspace. Ask an Admin to add you." />
+        </Show>
+      }
+    >
+      <QueryState query={workspace} testId="workspace">
+        {(current) => (
+          <div data-testid="workspace-settings-page" data-workspace-id={current().id}>
+            <PageHeader
+              title={<span data-testid="workspace-settings-title">{current().name}</span>}
+              description="Workspace settings"
+            />
+            <Tabs
+              label="Workspace settings"
+              tabs={tabs()}
+              value={tab()}
+              onChange={setTab}
+              testIdPrefix="workspace-tab"
+            />
+            <TabPanel id={tab()}>
+              <Switch>
+                <Match when={tab() === 'general'}>
+                  <GeneralTab workspace={current()} onSaved={(saved) => workspace.mutate(saved)} />
+                </Match>
+                <Match when={tab() === 'members'}>
+                  <MembersTab workspace={current()} />
+                </Match>
+                <Match when={tab() === 'tokens'}>
+                  <ApiTokensTab workspace={current()} />
+                </Match>
+                <Match when={tab() === 'security'}>
+                  <SecurityTab workspace={current()} />
+                </Match>
+              </Switch>
+            </TabPanel>
+          </div>
+        )}
+      </QueryState>
+    </Show>
+  )
+}
