@@ -8,8 +8,16 @@ describe('configuration', () => {
     const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8')
     const documented = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]))
     const read = new Set(Object.keys(envSchema.shape).filter((k) => k !== 'NODE_ENV'))
-    assert.deepEqual([...read].filter((k) => !documented.has(k)), [], 'read but not documented')
-    assert.deepEqual([...documented].filter((k) => !read.has(k as string)), [], 'documented but never read')
+    assert.deepEqual(
+      [...read].filter((k) => !documented.has(k)),
+      [],
+      'read but not documented',
+    )
+    assert.deepEqual(
+      [...documented].filter((k) => !read.has(k as string)),
+      [],
+      'documented but never read',
+    )
   })
 
   it('starts with no configuration at all', () => {
