@@ -47,6 +47,24 @@ export const envSchema = z.object({
   PRODGY_RATE_LIMIT_AUTH: z.string().default('10/60'),
   PRODGY_RATE_LIMIT_API: z.string().default('600/60'),
   PRODGY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * Encrypts stored secrets (provider API keys) with AES-256-GCM; 32+ characters. In the embedded mode one is
+   * generated into PRODGY_KEY_FILE on first start; with DATABASE_URL it must be set.
+   */
+  PRODGY_ENCRYPTION_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+  PRODGY_KEY_FILE: z.string().default('./.prodgy/encryption.key'),
+  /** Uploaded files in the embedded mode (when neither S3 nor Supabase Storage is configured). */
+  PRODGY_FILES_DIR: z.string().default('./.prodgy/files'),
+  PRODGY_KB_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(50),
+  S3_ENDPOINT: optionalText,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: optionalText,
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_FORCE_PATH_STYLE: bool(true),
+  SUPABASE_URL: optionalText,
+  SUPABASE_SERVICE_ROLE_KEY: optionalText,
+  SUPABASE_STORAGE_BUCKET: z.string().default('knowledge'),
   SMTP_HOST: optionalText,
   SMTP_PORT: port(587),
   SMTP_SECURE: bool(false),

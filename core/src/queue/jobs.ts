@@ -72,7 +72,24 @@ export const emailSendJob = defineJob('email.send', z.object({ outboxId: z.uuid(
   timeoutMs: 60_000,
 })
 
-export const jobs = defineJobRegistry(emailSendJob)
+/**
+ * Runs a document through the pipeline (store → parse → chunk → embed → index). The document row holds the state;
+ * a retry starts over from the stored file, and every step is idempotent for its document.
+ */
+export const knowledgeIngestJob = defineJob('knowledge.ingest', z.object({ documentId: z.uuid() }), {
+  attempts: 3,
+  backoff: { type: 'exponential', delayMs: 5_000 },
+  timeoutMs: 15 * 60_000,
+})
+
+/** Embeds again the chunks of an organization whose embedding model changed (or that had none). */
+export const knowledgeReembedJob = defineJob('knowledge.reembed', z.object({ organizationId: z.uuid() }), {
+  attempts: 5,
+  backoff: { type: 'exponential', delayMs: 10_000 },
+  timeoutMs: 60 * 60_000,
+})
+
+export const jobs = defineJobRegistry(emailSendJob, knowledgeIngestJob, knowledgeReembedJob)
 
 export type Jobs = typeof jobs
 export type JobName = JobNameOf<Jobs>
