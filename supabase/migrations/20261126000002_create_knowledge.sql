@@ -19,17 +19,19 @@ create table knowledge_pipeline_settings (
 );
 insert into knowledge_pipeline_settings (id) values (true);
 
--- the organization's embedding provider; the API key is AES-256-GCM ciphertext under PRODGY_ENCRYPTION_KEY
-create table embedding_providers (
+-- the organization's AI provider for the knowledge base: an embedding model and, for generating overview blocks, a
+-- chat model. The API key is AES-256-GCM ciphertext under PRODGY_ENCRYPTION_KEY and is never returned.
+create table ai_providers (
   organization_id uuid primary key references organizations (id) on delete cascade,
   provider text not null check (provider in ('openai', 'azure', 'google', 'openai_compatible')),
-  model text not null check (length(btrim(model)) between 1 and 200),
+  embedding_model text check (length(btrim(embedding_model)) between 1 and 200),
+  chat_model text check (length(btrim(chat_model)) between 1 and 200),
   base_url text,
   resource_name text,
   api_version text,
   api_key_ciphertext text,
-  -- learned from the first embedding; a change of model re-embeds the knowledge base in the background
-  dimensions integer check (dimensions between 1 and 16000),
+  -- learned from the first embedding; a change of embedding model re-embeds the knowledge base in the background
+  embedding_dimensions integer check (embedding_dimensions between 1 and 16000),
   updated_by uuid references users (id) on delete set null,
   updated_at timestamptz not null default now()
 );
