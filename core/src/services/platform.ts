@@ -6,6 +6,7 @@
 import type { Env } from '../config/env.ts'
 import type { Database } from '../db/database.ts'
 import type { Logger } from '../log.ts'
+import type { JobName, JobPayload } from '../queue/jobs.ts'
 
 export interface PlatformSettings {
   /** Base address of the Web app, for links in emails (no trailing slash). */
@@ -16,6 +17,10 @@ export interface PlatformSettings {
   allowSignup: boolean
   /** Service keys accepted in `X-Api-Key`, by service name. */
   serviceKeys: Record<string, string>
+  /** Encrypts stored secrets (AES-256-GCM); undefined when none is configured, and saving a secret then fails. */
+  encryptionKey: string | undefined
+  /** Largest knowledge-base upload, in bytes. */
+  maxUploadBytes: number
 }
 
 export interface Platform {
@@ -24,6 +29,11 @@ export interface Platform {
   settings: PlatformSettings
   /** Hands an outbox message to the mail job after the transaction that wrote it has committed. */
   dispatchEmail(outboxId: string): Promise<void>
+  /**
+   * Queues a job after the transaction that recorded its work has committed. Never throws for a queue outage:
+   * the database row is the truth and the workers' sweep picks up work whose enqueue was lost.
+   */
+  enqueue<N extends JobName>(name: N, payload: JobPayload<N>): Promise<void>
 }
 
 /** Reads the signing key from the environment, or from the database where the first start stored a generated one. */
@@ -45,6 +55,8 @@ export async function createPlatform(input: {
   log: Logger
   env: Env
   dispatchEmail: (outboxId: string) => Promise<void>
+  enqueue?: Platform['enqueue']
+  encryptionKey?: string
 }): Promise<Platform> {
   const { env } = input
   const serviceKeys: Record<string, string> = {}
@@ -54,6 +66,7 @@ export async function createPlatform(input: {
     db: input.db,
     log: input.log,
     dispatchEmail: input.dispatchEmail,
+    enqueue: input.enqueue ?? (async () => undefined),
     settings: {
       publicUrl: env.PRODGY_PUBLIC_URL.replace(/\/+$/, ''),
       jwtSecret: await resolveJwtSecret(input.db, env.PRODGY_JWT_SECRET),
@@ -61,6 +74,8 @@ export async function createPlatform(input: {
       refreshTokenTtlSeconds: env.PRODGY_REFRESH_TOKEN_TTL_SECONDS,
       allowSignup: env.PRODGY_ALLOW_SIGNUP,
       serviceKeys,
+      encryptionKey: input.encryptionKey ?? env.PRODGY_ENCRYPTION_KEY,
+      maxUploadBytes: env.PRODGY_KB_MAX_UPLOAD_MB * 1024 * 1024,
     },
   }
 }

@@ -68,6 +68,14 @@ export async function createApiFromEnv(
           logger.warn('email queued in the outbox; the worker sweep will send it', { outboxId, error })
         }
       },
+      enqueue: async (name, payload) => {
+        if (!queue) return
+        try {
+          await queue.enqueue(name, payload as never)
+        } catch (error) {
+          logger.warn('job recorded but not queued; the worker sweep will pick it up', { job: name, error })
+        }
+      },
     })
     const rateLimiter = await createRateLimiterFromEnv(source, { logger })
     closers.push(() => rateLimiter.close())
