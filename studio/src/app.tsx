@@ -4,28 +4,6 @@ import { loadSession, type StudioSession } from './session.ts'
 /** Where the Web app lives: the same origin in production; its dev server while developing. */
 const webAppUrl: string = import.meta.env.VITE_PRODGY_WEB_URL ?? (import.meta.env.DEV ? 'http://localhost:3000/' : '/')
 
-function Mark() {
-  return (
-    <svg viewBox="0 0 32 32" class="mark" aria-hidden="true">
-      <defs>
-        <linearGradient id="studio-mark" x1="0" y1="0" x2="1" y2="1">
-          <stop offset="0" stop-color="#6366f1" />
-          <stop offset="1" stop-color="#8b5cf6" />
-        </linearGradient>
-      </defs>
-      <rect width="32" height="32" rx="8" fill="url(#studio-mark)" />
-      <path
-        d="M12 24V8h5.5a5 5 0 0 1 0 10H12"
-        fill="none"
-        stroke="#fff"
-        stroke-width="3"
-        stroke-linecap="round"
-        stroke-linejoin="round"
-      />
-    </svg>
-  )
-}
-
 function SignedIn(props: { session: StudioSession }) {
   return (
     <section class="card" aria-labelledby="studio-welcome">
@@ -67,7 +45,8 @@ export function App() {
     <div class="page">
       <header class="header" data-testid="studio-header">
         <a href={webAppUrl} class="brand" aria-label="Prodgy home">
-          <Mark />
+          {/* The Web app's logo mark, the same drawing as the favicon served from Studio's own public folder. */}
+          <img class="mark" src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" />
           <span>
             Prodgy <strong>Studio</strong>
           </span>

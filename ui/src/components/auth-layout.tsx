@@ -1,6 +1,9 @@
 import { A } from '@solidjs/router'
 import { type JSX, Show } from 'solid-js'
 import { cx } from '../lib/cx.ts'
+import type { FormState } from '../lib/form.ts'
+import { FormError } from './alert.tsx'
+import { Button } from './button.tsx'
 import { Logo } from './logo.tsx'
 import { ThemeToggle } from './theme-toggle.tsx'
 
@@ -49,3 +52,37 @@ export function AuthLayout(props: AuthLayoutProps) {
 
 export const linkClass =
   'font-medium text-brand-600 hover:text-brand-700 hover:underline dark:text-brand-400 dark:hover:text-brand-300'
+
+interface AuthFormActionsProps {
+  form: FormState
+  /** Names the form's error line (`${testId}-error`) and its button (`${testId}-submit`). */
+  testId: string
+  /** The message above the button, when it is more than the form's own error. */
+  error?: string | null
+  disabled?: boolean
+  /** The button's label. */
+  children: JSX.Element
+}
+
+/** The end of a form on these pages: the form's error, then the full-width submit button. */
+export function AuthFormActions(props: AuthFormActionsProps) {
+  return (
+    <>
+      <FormError
+        message={props.error === undefined ? props.form.error() : props.error}
+        testId={`${props.testId}-error`}
+      />
+      <Button
+        type="submit"
+        variant="primary"
+        size="lg"
+        class="w-full"
+        disabled={props.disabled}
+        loading={props.form.pending()}
+        data-testid={`${props.testId}-submit`}
+      >
+        {props.children}
+      </Button>
+    </>
+  )
+}

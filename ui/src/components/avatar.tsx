@@ -1,4 +1,4 @@
-import { createSignal, Show } from 'solid-js'
+import { createSignal, type JSX, Show } from 'solid-js'
 import { cx } from '../lib/cx.ts'
 import { initials } from '../lib/format.ts'
 
@@ -27,5 +27,31 @@ export function Avatar(props: AvatarProps) {
         <img src={props.src ?? ''} alt="" class="size-full object-cover" onError={() => setBroken(true)} />
       </Show>
     </span>
+  )
+}
+
+interface PersonLabelProps {
+  person: { fullName: string; email: string; avatar: string | null }
+  nameTestId?: string
+  emailTestId: string
+  /** Follows the name (a "(you)" marker). */
+  children?: JSX.Element
+}
+
+/** Avatar, name and email: who a list row is about. */
+export function PersonLabel(props: PersonLabelProps) {
+  return (
+    <div class="flex items-center gap-3">
+      <Avatar name={props.person.fullName} email={props.person.email} src={props.person.avatar} />
+      <div class="min-w-0">
+        <p class="font-medium text-zinc-900 dark:text-zinc-100" data-testid={props.nameTestId}>
+          {props.person.fullName || '—'}
+          {props.children}
+        </p>
+        <p class="text-xs text-zinc-500 dark:text-zinc-400" data-testid={props.emailTestId}>
+          {props.person.email}
+        </p>
+      </div>
+    </div>
   )
 }

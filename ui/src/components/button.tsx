@@ -58,11 +58,13 @@ export function Button(props: ButtonProps) {
 
 export interface IconButtonProps extends JSX.ButtonHTMLAttributes<HTMLButtonElement> {
   label: string
+  /** Turns red on hover: the button deletes or removes something. */
+  danger?: boolean
 }
 
 /** A square button with only an icon; `label` is what screen readers and the tooltip say. */
 export function IconButton(props: IconButtonProps) {
-  const [local, rest] = splitProps(props, ['label', 'class', 'children', 'type'])
+  const [local, rest] = splitProps(props, ['label', 'danger', 'class', 'children', 'type'])
   return (
     <button
       type={local.type ?? 'button'}
@@ -70,6 +72,7 @@ export function IconButton(props: IconButtonProps) {
       title={local.label}
       class={cx(
         'inline-flex size-9 shrink-0 items-center justify-center rounded-lg text-zinc-600 transition-colors hover:bg-zinc-100 hover:text-zinc-900 disabled:cursor-not-allowed disabled:opacity-40 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100',
+        local.danger && 'hover:bg-red-50 hover:text-red-600 dark:hover:bg-red-950/40 dark:hover:text-red-400',
         local.class,
       )}
       {...rest}

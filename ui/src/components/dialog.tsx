@@ -1,6 +1,6 @@
-import { createSignal, createUniqueId, type JSX, onCleanup, onMount, Show } from 'solid-js'
+import { createEffect, createSignal, createUniqueId, type JSX, on, onCleanup, onMount, Show } from 'solid-js'
 import { cx } from '../lib/cx.ts'
-import { createFormState } from '../lib/form.ts'
+import { createFormState, type FormState } from '../lib/form.ts'
 import { FormError } from './alert.tsx'
 import { Button } from './button.tsx'
 import { TextField } from './field.tsx'
@@ -87,6 +87,50 @@ function DialogPanel(props: DialogProps) {
         </div>
       </Show>
     </dialog>
+  )
+}
+
+/** Runs `start` each time a dialog opens (`opened` turns truthy), so its form starts afresh, not where it was left. */
+export function onDialogOpen<T>(opened: () => T | false | null | undefined, start: (value: T) => void): void {
+  createEffect(
+    on(opened, (value) => {
+      if (value) start(value)
+    }),
+  )
+}
+
+interface DialogFormActionsProps {
+  form: FormState
+  /** Names the form's error line (`${testId}-error`) and its buttons (`${testId}-cancel`, `${testId}-submit`). */
+  testId: string
+  onCancel: () => void
+  /** A red submit button, for deletions. */
+  danger?: boolean
+  disabled?: boolean
+  /** The submit button's label. */
+  children: JSX.Element
+}
+
+/** The end of a form in a dialog: the form's error, then Cancel and the submit button. */
+export function DialogFormActions(props: DialogFormActionsProps) {
+  return (
+    <>
+      <FormError message={props.form.error()} testId={`${props.testId}-error`} />
+      <div class="flex justify-end gap-2">
+        <Button onClick={props.onCancel} data-testid={`${props.testId}-cancel`}>
+          Cancel
+        </Button>
+        <Button
+          type="submit"
+          variant={props.danger ? 'danger' : 'primary'}
+          disabled={props.disabled}
+          loading={props.form.pending()}
+          data-testid={`${props.testId}-submit`}
+        >
+          {props.children}
+        </Button>
+      </div>
+    </>
   )
 }
 
@@ -186,21 +230,9 @@ export function TypeToConfirmDialog(props: TypeToConfirmDialogProps) {
           spellcheck={false}
           autofocus
         />
-        <FormError message={form.error()} testId={`${props.testId}-error`} />
-        <div class="flex justify-end gap-2">
-          <Button onClick={close} data-testid={`${props.testId}-cancel`}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            variant="danger"
-            disabled={!matches()}
-            loading={form.pending()}
-            data-testid={`${props.testId}-submit`}
-          >
-            {props.confirmLabel}
-          </Button>
-        </div>
+        <DialogFormActions form={form} testId={props.testId} onCancel={close} danger disabled={!matches()}>
+          {props.confirmLabel}
+        </DialogFormActions>
       </form>
     </Dialog>
   )

@@ -10,7 +10,8 @@ interface FieldFrameProps {
   optional?: boolean
   hint?: JSX.Element
   error?: string[] | undefined
-  errorTestId?: string
+  /** The control's test id; the error line under it is `${testId}-error`. */
+  testId: string
   class?: string
   children: JSX.Element
 }
@@ -28,7 +29,11 @@ export function FieldFrame(props: FieldFrameProps) {
       {props.children}
       <Show when={props.error}>
         {(errors) => (
-          <p id={`${props.id}-error`} data-testid={props.errorTestId} class="text-xs text-red-600 dark:text-red-400">
+          <p
+            id={`${props.id}-error`}
+            data-testid={`${props.testId}-error`}
+            class="text-xs text-red-600 dark:text-red-400"
+          >
             {errors().join(' ')}
           </p>
         )}
@@ -60,40 +65,38 @@ interface CommonProps {
   class?: string
 }
 
+const commonKeys = ['id', 'label', 'value', 'onValue', 'testId', 'error', 'hint', 'optional', 'class'] as const
+
+/** What ties a field's control to its label, hint and errors (and names it for tests). */
+function controlOf(field: CommonProps) {
+  return {
+    get id() {
+      return field.id
+    },
+    get 'data-testid'() {
+      return field.testId
+    },
+    get 'aria-invalid'() {
+      return field.error ? true : undefined
+    },
+    get 'aria-describedby'() {
+      return describedBy(field.id, field.error, field.hint)
+    },
+  }
+}
+
 export type TextFieldProps = CommonProps &
   Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'value' | 'id' | 'class' | 'onInput'>
 
 export function TextField(props: TextFieldProps) {
-  const [local, rest] = splitProps(props, [
-    'id',
-    'label',
-    'value',
-    'onValue',
-    'testId',
-    'error',
-    'hint',
-    'optional',
-    'class',
-    'type',
-  ])
+  const [field, rest] = splitProps(props, [...commonKeys, 'type'])
   return (
-    <FieldFrame
-      id={local.id}
-      label={local.label}
-      optional={local.optional}
-      hint={local.hint}
-      error={local.error}
-      errorTestId={`${local.testId}-error`}
-      class={local.class}
-    >
+    <FieldFrame {...field}>
       <input
-        id={local.id}
-        type={local.type ?? 'text'}
-        value={local.value}
-        onInput={(event) => local.onValue(event.currentTarget.value)}
-        data-testid={local.testId}
-        aria-invalid={local.error ? true : undefined}
-        aria-describedby={describedBy(local.id, local.error, local.hint)}
+        {...controlOf(field)}
+        type={field.type ?? 'text'}
+        value={field.value}
+        onInput={(event) => field.onValue(event.currentTarget.value)}
         class={inputClass}
         {...rest}
       />
@@ -105,36 +108,14 @@ export type TextAreaFieldProps = CommonProps &
   Omit<JSX.TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'id' | 'class' | 'onInput'>
 
 export function TextAreaField(props: TextAreaFieldProps) {
-  const [local, rest] = splitProps(props, [
-    'id',
-    'label',
-    'value',
-    'onValue',
-    'testId',
-    'error',
-    'hint',
-    'optional',
-    'class',
-    'rows',
-  ])
+  const [field, rest] = splitProps(props, [...commonKeys, 'rows'])
   return (
-    <FieldFrame
-      id={local.id}
-      label={local.label}
-      optional={local.optional}
-      hint={local.hint}
-      error={local.error}
-      errorTestId={`${local.testId}-error`}
-      class={local.class}
-    >
+    <FieldFrame {...field}>
       <textarea
-        id={local.id}
-        rows={local.rows ?? 4}
-        value={local.value}
-        onInput={(event) => local.onValue(event.currentTarget.value)}
-        data-testid={local.testId}
-        aria-invalid={local.error ? true : undefined}
-        aria-describedby={describedBy(local.id, local.error, local.hint)}
+        {...controlOf(field)}
+        rows={field.rows ?? 4}
+        value={field.value}
+        onInput={(event) => field.onValue(event.currentTarget.value)}
         class={cx(inputClass, 'resize-y leading-relaxed')}
         {...rest}
       />
@@ -155,23 +136,12 @@ export type SelectFieldProps = CommonProps & {
 
 export function SelectField(props: SelectFieldProps) {
   return (
-    <FieldFrame
-      id={props.id}
-      label={props.label}
-      optional={props.optional}
-      hint={props.hint}
-      error={props.error}
-      errorTestId={`${props.testId}-error`}
-      class={props.class}
-    >
+    <FieldFrame {...props}>
       <select
-        id={props.id}
+        {...controlOf(props)}
         value={props.value}
         disabled={props.disabled}
         onChange={(event) => props.onValue(event.currentTarget.value)}
-        data-testid={props.testId}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy(props.id, props.error, props.hint)}
         class={cx(inputClass, 'pr-8')}
       >
         <Show when={props.placeholder !== undefined}>

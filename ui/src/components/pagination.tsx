@@ -1,46 +1,48 @@
 import { Show } from 'solid-js'
+import type { Page } from '../lib/api-types.ts'
 import { Button } from './button.tsx'
 import { ChevronLeft, ChevronRight } from './icons.ts'
 
 interface PaginationProps {
-  page: number
-  pageSize: number
-  total: number
+  /** The page shown: its number, size and the list's total. */
+  of: Page<unknown>
   onPage: (page: number) => void
   testId: string
 }
 
 export function Pagination(props: PaginationProps) {
-  const pages = () => Math.max(1, Math.ceil(props.total / Math.max(1, props.pageSize)))
-  const first = () => (props.total === 0 ? 0 : (props.page - 1) * props.pageSize + 1)
-  const last = () => Math.min(props.total, props.page * props.pageSize)
+  const page = () => props.of.page
+  const total = () => props.of.total
+  const pages = () => Math.max(1, Math.ceil(total() / Math.max(1, props.of.pageSize)))
+  const first = () => (total() === 0 ? 0 : (page() - 1) * props.of.pageSize + 1)
+  const last = () => Math.min(total(), page() * props.of.pageSize)
   return (
-    <Show when={props.total > 0}>
+    <Show when={total() > 0}>
       <nav
         aria-label="Pagination"
         data-testid={props.testId}
         class="flex items-center justify-between gap-3 border-t border-zinc-100 px-4 py-3 text-xs text-zinc-500 dark:border-zinc-800 dark:text-zinc-400"
       >
         <span data-testid={`${props.testId}-info`}>
-          {first()}–{last()} of {props.total}
+          {first()}–{last()} of {total()}
         </span>
         <div class="flex items-center gap-2">
           <Button
             size="sm"
-            disabled={props.page <= 1}
-            onClick={() => props.onPage(props.page - 1)}
+            disabled={page() <= 1}
+            onClick={() => props.onPage(page() - 1)}
             data-testid={`${props.testId}-prev`}
             aria-label="Previous page"
           >
             <ChevronLeft class="size-4" aria-hidden="true" />
           </Button>
           <span>
-            Page {props.page} of {pages()}
+            Page {page()} of {pages()}
           </span>
           <Button
             size="sm"
-            disabled={props.page >= pages()}
-            onClick={() => props.onPage(props.page + 1)}
+            disabled={page() >= pages()}
+            onClick={() => props.onPage(page() + 1)}
             data-testid={`${props.testId}-next`}
             aria-label="Next page"
           >

@@ -1,5 +1,6 @@
 import { createSignal, For, Show } from 'solid-js'
 import { cx } from '../lib/cx.ts'
+import type { FormState } from '../lib/form.ts'
 import { passwordRules } from '../lib/password-policy.ts'
 import { FieldFrame, inputClass } from './field.tsx'
 import { Check, Circle, Eye, EyeOff } from './icons.ts'
@@ -25,13 +26,7 @@ export function PasswordInput(props: PasswordInputProps) {
       .filter(Boolean)
       .join(' ') || undefined
   return (
-    <FieldFrame
-      id={props.id}
-      label={props.label}
-      error={props.error}
-      errorTestId={`${props.testId}-error`}
-      hint={props.hint}
-    >
+    <FieldFrame id={props.id} label={props.label} error={props.error} testId={props.testId} hint={props.hint}>
       <div class="relative">
         <input
           id={props.id}
@@ -84,12 +79,10 @@ function Indicator(props: { met: boolean; label: string; testId: string }) {
 interface NewPasswordFieldsProps {
   /** Prefix for ids and test ids: `${prefix}-password`, `${prefix}-password-confirm`, `${prefix}-password-rule-<id>`. */
   prefix: string
-  password: string
-  confirm: string
-  onPassword: (value: string) => void
-  onConfirm: (value: string) => void
-  error?: string[] | undefined
-  confirmError?: string[] | undefined
+  values: { password: string; confirm: string }
+  onValue: (key: 'password' | 'confirm', value: string) => void
+  /** Shows the `password` and `confirm` errors. */
+  form: FormState
   label?: string
   autofocus?: boolean
 }
@@ -97,18 +90,20 @@ interface NewPasswordFieldsProps {
 /** New password + confirmation, with a live indicator per policy rule and a match indicator. */
 export function NewPasswordFields(props: NewPasswordFieldsProps) {
   const rulesId = `${props.prefix}-password-rules`
-  const matches = () => props.confirm.length > 0 && props.password === props.confirm
+  const password = () => props.values.password
+  const confirm = () => props.values.confirm
+  const matches = () => confirm().length > 0 && password() === confirm()
   return (
     <div class="space-y-4">
       <div class="space-y-2">
         <PasswordInput
           id={`${props.prefix}-password`}
           label={props.label ?? 'Password'}
-          value={props.password}
-          onValue={props.onPassword}
+          value={password()}
+          onValue={(value) => props.onValue('password', value)}
           testId={`${props.prefix}-password`}
           autocomplete="new-password"
-          error={props.error}
+          error={props.form.fieldError('password')}
           describedBy={rulesId}
           autofocus={props.autofocus}
         />
@@ -121,7 +116,7 @@ export function NewPasswordFields(props: NewPasswordFieldsProps) {
           <For each={passwordRules}>
             {(rule) => (
               <Indicator
-                met={rule.test(props.password)}
+                met={rule.test(password())}
                 label={rule.label}
                 testId={`${props.prefix}-password-rule-${rule.id}`}
               />
@@ -133,17 +128,17 @@ export function NewPasswordFields(props: NewPasswordFieldsProps) {
         <PasswordInput
           id={`${props.prefix}-password-confirm`}
           label="Confirm password"
-          value={props.confirm}
-          onValue={props.onConfirm}
+          value={confirm()}
+          onValue={(value) => props.onValue('confirm', value)}
           testId={`${props.prefix}-password-confirm`}
           autocomplete="new-password"
-          error={props.confirmError}
+          error={props.form.fieldError('confirm')}
           describedBy={`${props.prefix}-password-match`}
         />
         <ul id={`${props.prefix}-password-match`} aria-live="polite">
           <Indicator
             met={matches()}
-            label={matches() || props.confirm.length === 0 ? 'Passwords match' : 'Passwords do not match yet'}
+            label={matches() || confirm().length === 0 ? 'Passwords match' : 'Passwords do not match yet'}
             testId={`${props.prefix}-password-match`}
           />
         </ul>

@@ -17,13 +17,15 @@ export interface FormState {
 /**
  * `watch` is the form's values (a store, or an object of getters): when one changes, its field's error goes away,
  * and a problem found before submitting disappears once every field it named was edited.
- * `aliases` maps a value's key to the API field it is sent as (`current` → `currentPassword`).
+ * `aliases` maps a value's key to the API field it is sent as (`current` → `currentPassword`); `fieldError` and `fail`
+ * take either name.
  */
 export function createFormState(watch?: object, aliases: Record<string, string> = {}): FormState {
   const [pending, setPending] = createSignal(false)
   const [error, setError] = createSignal<string | null>(null)
   const [fields, setFields] = createSignal<Record<string, string[]>>({})
   let messageIsLocal = false
+  const fieldOf = (name: string) => aliases[name] ?? name
 
   const clearField = (name: string) => {
     const current = fields()
@@ -36,7 +38,7 @@ export function createFormState(watch?: object, aliases: Record<string, string> 
   if (watch) {
     for (const key of Object.keys(watch)) {
       const read = () => (watch as Record<string, unknown>)[key]
-      createEffect(on(read, () => clearField(aliases[key] ?? key), { defer: true }))
+      createEffect(on(read, () => clearField(fieldOf(key)), { defer: true }))
     }
   }
 
@@ -45,7 +47,7 @@ export function createFormState(watch?: object, aliases: Record<string, string> 
     error,
     setError,
     fieldError: (name) => {
-      const problems = fields()[name]
+      const problems = fields()[fieldOf(name)]
       return problems && problems.length > 0 ? problems : undefined
     },
     async submit(action) {
@@ -68,7 +70,7 @@ export function createFormState(watch?: object, aliases: Record<string, string> 
     },
     fail(problems, message) {
       messageIsLocal = true
-      setFields(problems)
+      setFields(Object.fromEntries(Object.entries(problems).map(([name, list]) => [fieldOf(name), list])))
       setError(message ?? null)
     },
     reset() {

@@ -16,6 +16,17 @@ export const passwordRules: readonly PasswordRule[] = [
   { id: 'special', label: 'A special character', test: (p) => /[^\p{L}\p{N}\s]/u.test(p) },
 ]
 
-export function meetsPasswordPolicy(password: string): boolean {
+function meetsPasswordPolicy(password: string): boolean {
   return passwordRules.every((rule) => rule.test(password))
+}
+
+/** What is wrong with a new password before it is sent: a rule it breaks, or a confirmation that differs. */
+export function newPasswordProblems(values: { password: string; confirm: string }): {
+  password?: string[]
+  confirm?: string[]
+} {
+  const problems: { password?: string[]; confirm?: string[] } = {}
+  if (!meetsPasswordPolicy(values.password)) problems.password = ['The password does not meet every rule yet.']
+  if (values.password !== values.confirm) problems.confirm = ['The passwords do not match.']
+  return problems
 }

@@ -65,3 +65,19 @@ export function createDebounced<T>(value: () => T, ms = 300): () => T {
   })
   return settled
 }
+
+/** The page of a list with a search box: a new search starts again from page 1; `settled` follows it after a pause. */
+export function createPagedSearch() {
+  const [search, setText] = createSignal('')
+  const [page, setPage] = createSignal(1)
+  return {
+    search,
+    setSearch(value: string) {
+      setText(value)
+      setPage(1)
+    },
+    settled: createDebounced(search),
+    page,
+    setPage,
+  }
+}

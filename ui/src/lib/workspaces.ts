@@ -1,13 +1,8 @@
 import * as api from './api.ts'
 import type { Workspace } from './api-types.ts'
+import { fetchAll } from './fetch-all.ts'
 
-/** Every workspace the caller can open, across pages (for pickers). */
+/** Every workspace the caller can open, by name (for pickers). */
 export async function fetchAllWorkspaces(): Promise<Workspace[]> {
-  const all: Workspace[] = []
-  for (let page = 1; page <= 20; page++) {
-    const result = await api.listWorkspaces({ page, pageSize: 100 })
-    all.push(...result.items)
-    if (all.length >= result.total || result.items.length === 0) break
-  }
-  return all.sort((a, b) => a.name.localeCompare(b.name))
+  return (await fetchAll(api.listWorkspaces)).sort((a, b) => a.name.localeCompare(b.name))
 }

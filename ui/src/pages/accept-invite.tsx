@@ -1,10 +1,9 @@
 import { A, useNavigate, useSearchParams } from '@solidjs/router'
 import { createResource, Match, Show, Switch } from 'solid-js'
 import { createStore } from 'solid-js/store'
-import { Alert, FormError } from '../components/alert.tsx'
-import { AuthLayout, linkClass } from '../components/auth-layout.tsx'
+import { Alert } from '../components/alert.tsx'
+import { AuthFormActions, AuthLayout, linkClass } from '../components/auth-layout.tsx'
 import { Badge } from '../components/badge.tsx'
-import { Button } from '../components/button.tsx'
 import { TextField } from '../components/field.tsx'
 import { NewPasswordFields, PasswordInput } from '../components/password-fields.tsx'
 import { Spinner } from '../components/spinner.tsx'
@@ -13,8 +12,9 @@ import type { InvitationLookup } from '../lib/api-types.ts'
 import { createFormState } from '../lib/form.ts'
 import { roleLabels } from '../lib/format.ts'
 import { searchParam } from '../lib/navigation.ts'
-import { meetsPasswordPolicy } from '../lib/password-policy.ts'
+import { newPasswordProblems } from '../lib/password-policy.ts'
 import { session } from '../lib/session.ts'
+import { requiredProblems } from './validation.ts'
 
 /** The link from an invitation email. New people create their account here; existing ones confirm with their password. */
 export function AcceptInvitePage() {
@@ -53,10 +53,7 @@ function AcceptForm(props: { token: string; invitation: InvitationLookup }) {
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
     if (isNew()) {
-      const problems: Record<string, string[]> = {}
-      if (!values.fullName.trim()) problems.fullName = ['This field is required.']
-      if (!meetsPasswordPolicy(values.password)) problems.password = ['The password does not meet every rule yet.']
-      if (values.password !== values.confirm) problems.confirm = ['The passwords do not match.']
+      const problems = { ...requiredProblems(values, ['fullName']), ...newPasswordProblems(values) }
       if (Object.keys(problems).length > 0) return form.fail(problems)
     } else if (!values.password) {
       return form.fail({ password: ['This field is required.'] })
@@ -132,25 +129,14 @@ function AcceptForm(props: { token: string; invitation: InvitationLookup }) {
         <NewPasswordFields
           prefix="accept-invite"
           label="Choose a password"
-          password={values.password}
-          confirm={values.confirm}
-          onPassword={(v) => setValues('password', v)}
-          onConfirm={(v) => setValues('confirm', v)}
-          error={form.fieldError('password')}
-          confirmError={form.fieldError('confirm')}
+          values={values}
+          onValue={(key, value) => setValues(key, value)}
+          form={form}
         />
       </Show>
-      <FormError message={form.error()} testId="accept-invite-error" />
-      <Button
-        type="submit"
-        variant="primary"
-        size="lg"
-        class="w-full"
-        loading={form.pending()}
-        data-testid="accept-invite-submit"
-      >
+      <AuthFormActions form={form} testId="accept-invite">
         {isNew() ? 'Create account and join' : 'Join organization'}
-      </Button>
+      </AuthFormActions>
     </form>
   )
 }

@@ -1,8 +1,7 @@
 import { A } from '@solidjs/router'
 import { createSignal, Show } from 'solid-js'
-import { Alert, FormError } from '../components/alert.tsx'
-import { AuthLayout, linkClass } from '../components/auth-layout.tsx'
-import { Button } from '../components/button.tsx'
+import { Alert } from '../components/alert.tsx'
+import { AuthFormActions, AuthLayout, linkClass } from '../components/auth-layout.tsx'
 import { CooldownBar, createCooldown } from '../components/cooldown.tsx'
 import { TextField } from '../components/field.tsx'
 import * as api from '../lib/api.ts'
@@ -72,22 +71,13 @@ export function ForgotPasswordPage() {
           autofocus
         />
         <CooldownBar remaining={cooldown.remaining()} total={cooldown.total()} testId="forgot-cooldown" />
-        <FormError message={form.error()} testId="forgot-error" />
-        <Button
-          type="submit"
-          variant="primary"
-          size="lg"
-          class="w-full"
-          loading={form.pending()}
-          disabled={cooldown.active()}
-          data-testid="forgot-submit"
-        >
+        <AuthFormActions form={form} testId="forgot" disabled={cooldown.active()}>
           {cooldown.active()
             ? `Send again in ${cooldown.remaining()} s`
             : sentTo()
               ? 'Send the link again'
               : 'Send reset link'}
-        </Button>
+        </AuthFormActions>
       </form>
     </AuthLayout>
   )

@@ -1,9 +1,8 @@
 import { A, Navigate, useSearchParams } from '@solidjs/router'
 import { Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
-import { Alert, FormError } from '../components/alert.tsx'
-import { AuthLayout, linkClass } from '../components/auth-layout.tsx'
-import { Button } from '../components/button.tsx'
+import { Alert } from '../components/alert.tsx'
+import { AuthFormActions, AuthLayout, linkClass } from '../components/auth-layout.tsx'
 import { TextField } from '../components/field.tsx'
 import { PasswordInput } from '../components/password-fields.tsx'
 import * as api from '../lib/api.ts'
@@ -89,17 +88,9 @@ export function LoginPage() {
               </A>
             </div>
           </div>
-          <FormError message={form.error()} testId="login-error" />
-          <Button
-            type="submit"
-            variant="primary"
-            size="lg"
-            class="w-full"
-            loading={form.pending()}
-            data-testid="login-submit"
-          >
+          <AuthFormActions form={form} testId="login">
             Sign in
-          </Button>
+          </AuthFormActions>
         </form>
       </AuthLayout>
     </Show>

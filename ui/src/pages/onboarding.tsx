@@ -1,13 +1,10 @@
 import { useNavigate } from '@solidjs/router'
-import { For } from 'solid-js'
 import { createStore } from 'solid-js/store'
-import { FormError } from '../components/alert.tsx'
-import { AuthLayout, linkClass } from '../components/auth-layout.tsx'
-import { Button } from '../components/button.tsx'
-import { SelectField, TextAreaField, TextField } from '../components/field.tsx'
+import { AuthFormActions, AuthLayout, linkClass } from '../components/auth-layout.tsx'
+import { TextField } from '../components/field.tsx'
+import { OrganizationDetailsFields } from '../components/organization-fields.tsx'
 import * as api from '../lib/api.ts'
 import { createFormState } from '../lib/form.ts'
-import { companySizes, companyStages, industrySuggestions } from '../lib/organization-options.ts'
 import { session } from '../lib/session.ts'
 
 /** Signed in but in no organization yet: create one (the creator becomes its Admin). */
@@ -75,64 +72,16 @@ export function OnboardingPage() {
           testId="onboarding-website"
           error={form.fieldError('website')}
         />
-        <TextAreaField
-          id="onboarding-description"
-          label="Description"
-          optional
-          rows={3}
-          value={values.description}
-          onValue={(v) => setValues('description', v)}
-          testId="onboarding-description"
-          error={form.fieldError('description')}
+        <OrganizationDetailsFields
+          prefix="onboarding"
+          values={values}
+          onValue={(key, value) => setValues(key, value)}
+          form={form}
+          unsetLabel="Choose…"
         />
-        <div class="grid gap-4 sm:grid-cols-3">
-          <TextField
-            id="onboarding-industry"
-            label="Industry"
-            optional
-            list="onboarding-industries"
-            value={values.industry}
-            onValue={(v) => setValues('industry', v)}
-            testId="onboarding-industry"
-            error={form.fieldError('industry')}
-          />
-          <SelectField
-            id="onboarding-size"
-            label="Company size"
-            optional
-            placeholder="Choose…"
-            options={companySizes}
-            value={values.size}
-            onValue={(v) => setValues('size', v)}
-            testId="onboarding-size"
-            error={form.fieldError('size')}
-          />
-          <SelectField
-            id="onboarding-stage"
-            label="Stage"
-            optional
-            placeholder="Choose…"
-            options={companyStages}
-            value={values.stage}
-            onValue={(v) => setValues('stage', v)}
-            testId="onboarding-stage"
-            error={form.fieldError('stage')}
-          />
-        </div>
-        <datalist id="onboarding-industries">
-          <For each={industrySuggestions}>{(industry) => <option value={industry} />}</For>
-        </datalist>
-        <FormError message={form.error()} testId="onboarding-error" />
-        <Button
-          type="submit"
-          variant="primary"
-          size="lg"
-          class="w-full"
-          loading={form.pending()}
-          data-testid="onboarding-submit"
-        >
+        <AuthFormActions form={form} testId="onboarding">
           Create organization
-        </Button>
+        </AuthFormActions>
       </form>
     </AuthLayout>
   )

@@ -5,14 +5,14 @@ import { FormError } from '../components/alert.tsx'
 import { Avatar } from '../components/avatar.tsx'
 import { Button } from '../components/button.tsx'
 import { Card, PageHeader } from '../components/card.tsx'
-import { Dialog } from '../components/dialog.tsx'
+import { Dialog, DialogFormActions } from '../components/dialog.tsx'
 import { SelectField, Switch, TextAreaField, TextField } from '../components/field.tsx'
 import { Trash2 } from '../components/icons.ts'
 import { NewPasswordFields, PasswordInput } from '../components/password-fields.tsx'
 import * as api from '../lib/api.ts'
 import { createFormState, orNull } from '../lib/form.ts'
 import { withCurrent } from '../lib/organization-options.ts'
-import { meetsPasswordPolicy } from '../lib/password-policy.ts'
+import { newPasswordProblems } from '../lib/password-policy.ts'
 import { session } from '../lib/session.ts'
 import { storageKeys, writeStorage } from '../lib/storage.ts'
 import { showToast } from '../lib/toast.ts'
@@ -124,10 +124,8 @@ function ChangePassword() {
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
-    const problems: Record<string, string[]> = {}
-    if (!values.current) problems.currentPassword = ['This field is required.']
-    if (!meetsPasswordPolicy(values.password)) problems.newPassword = ['The password does not meet every rule yet.']
-    if (values.password !== values.confirm) problems.confirm = ['The passwords do not match.']
+    const problems: Record<string, string[]> = newPasswordProblems(values)
+    if (!values.current) problems.current = ['This field is required.']
     if (Object.keys(problems).length > 0) return form.fail(problems)
     const changed = await form.submit(() =>
       api.changePassword({ currentPassword: values.current, newPassword: values.password }),
@@ -148,17 +146,14 @@ function ChangePassword() {
           onValue={(v) => setValues('current', v)}
           testId="current-password"
           autocomplete="current-password"
-          error={form.fieldError('currentPassword')}
+          error={form.fieldError('current')}
         />
         <NewPasswordFields
           prefix="new"
           label="New password"
-          password={values.password}
-          confirm={values.confirm}
-          onPassword={(v) => setValues('password', v)}
-          onConfirm={(v) => setValues('confirm', v)}
-          error={form.fieldError('newPassword')}
-          confirmError={form.fieldError('confirm')}
+          values={values}
+          onValue={(key, value) => setValues(key, value)}
+          form={form}
         />
         <FormError message={form.error()} testId="change-password-error" />
         <Button type="submit" variant="primary" loading={form.pending()} data-testid="change-password-submit">
@@ -283,15 +278,9 @@ function DeleteAccount() {
             error={form.fieldError('password')}
             autofocus
           />
-          <FormError message={form.error()} testId="delete-account-error" />
-          <div class="flex justify-end gap-2">
-            <Button onClick={close} data-testid="delete-account-cancel">
-              Cancel
-            </Button>
-            <Button type="submit" variant="danger" loading={form.pending()} data-testid="delete-account-submit">
-              Delete my account
-            </Button>
-          </div>
+          <DialogFormActions form={form} testId="delete-account" onCancel={close} danger>
+            Delete my account
+          </DialogFormActions>
         </form>
       </Dialog>
     </Card>

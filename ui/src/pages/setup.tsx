@@ -1,13 +1,11 @@
 import { useNavigate } from '@solidjs/router'
 import { createStore } from 'solid-js/store'
-import { FormError } from '../components/alert.tsx'
-import { AuthLayout } from '../components/auth-layout.tsx'
-import { Button } from '../components/button.tsx'
+import { AuthFormActions, AuthLayout } from '../components/auth-layout.tsx'
 import { TextField } from '../components/field.tsx'
 import { NewPasswordFields } from '../components/password-fields.tsx'
 import * as api from '../lib/api.ts'
 import { createFormState } from '../lib/form.ts'
-import { meetsPasswordPolicy } from '../lib/password-policy.ts'
+import { newPasswordProblems } from '../lib/password-policy.ts'
 import { session } from '../lib/session.ts'
 import { requiredProblems } from './validation.ts'
 
@@ -28,9 +26,10 @@ export function SetupPage() {
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
-    const problems = requiredProblems(values, ['fullName', 'email', 'organizationName'])
-    if (!meetsPasswordPolicy(values.password)) problems.password = ['The password does not meet every rule yet.']
-    if (values.password !== values.confirm) problems.confirm = ['The passwords do not match.']
+    const problems = {
+      ...requiredProblems(values, ['fullName', 'email', 'organizationName']),
+      ...newPasswordProblems(values),
+    }
     if (Object.keys(problems).length > 0) return form.fail(problems, 'Please complete the highlighted fields.')
     await form.submit(async () => {
       const created = await api.runSetup({
@@ -80,12 +79,9 @@ export function SetupPage() {
           />
           <NewPasswordFields
             prefix="setup"
-            password={values.password}
-            confirm={values.confirm}
-            onPassword={(v) => setValues('password', v)}
-            onConfirm={(v) => setValues('confirm', v)}
-            error={form.fieldError('password')}
-            confirmError={form.fieldError('confirm')}
+            values={values}
+            onValue={(key, value) => setValues(key, value)}
+            form={form}
           />
         </section>
         <section
@@ -115,17 +111,9 @@ export function SetupPage() {
             error={form.fieldError('workspaceName')}
           />
         </section>
-        <FormError message={form.error()} testId="setup-error" />
-        <Button
-          type="submit"
-          variant="primary"
-          size="lg"
-          class="w-full"
-          loading={form.pending()}
-          data-testid="setup-submit"
-        >
+        <AuthFormActions form={form} testId="setup">
           Create account and organization
-        </Button>
+        </AuthFormActions>
       </form>
     </AuthLayout>
   )

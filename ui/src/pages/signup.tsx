@@ -1,9 +1,7 @@
 import { A, Navigate } from '@solidjs/router'
 import { createSignal, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
-import { FormError } from '../components/alert.tsx'
-import { AuthLayout, linkClass } from '../components/auth-layout.tsx'
-import { Button } from '../components/button.tsx'
+import { AuthFormActions, AuthLayout, linkClass } from '../components/auth-layout.tsx'
 import { TextField } from '../components/field.tsx'
 import { MailCheck } from '../components/icons.ts'
 import * as api from '../lib/api.ts'
@@ -68,17 +66,9 @@ export function SignupPage() {
                 autocomplete="email"
                 error={form.fieldError('email')}
               />
-              <FormError message={form.error()} testId="signup-error" />
-              <Button
-                type="submit"
-                variant="primary"
-                size="lg"
-                class="w-full"
-                loading={form.pending()}
-                data-testid="signup-submit"
-              >
+              <AuthFormActions form={form} testId="signup">
                 Create account
-              </Button>
+              </AuthFormActions>
             </form>
           </AuthLayout>
         }

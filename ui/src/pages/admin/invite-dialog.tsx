@@ -1,15 +1,10 @@
-import { createEffect, on, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
-import { Alert, FormError } from '../../components/alert.tsx'
-import { Button } from '../../components/button.tsx'
-import { Dialog } from '../../components/dialog.tsx'
+import { AccessFields } from '../../components/access-fields.tsx'
+import { Dialog, DialogFormActions, onDialogOpen } from '../../components/dialog.tsx'
 import { TextField } from '../../components/field.tsx'
-import { RolePicker } from '../../components/role-picker.tsx'
-import { WorkspaceChecklist } from '../../components/workspace-checklist.tsx'
 import * as api from '../../lib/api.ts'
 import type { Invitation, Role, Workspace } from '../../lib/api-types.ts'
 import { createFormState } from '../../lib/form.ts'
-import { session } from '../../lib/session.ts'
 import { requiredProblems } from '../validation.ts'
 
 interface InviteDialogProps {
@@ -28,15 +23,12 @@ export function InviteDialog(props: InviteDialogProps) {
   })
   const form = createFormState(values)
 
-  createEffect(
-    on(
-      () => props.open,
-      (open) => {
-        if (!open) return
-        form.reset()
-        setValues({ fullName: '', email: '', role: 'user', workspaceIds: [] })
-      },
-    ),
+  onDialogOpen(
+    () => props.open,
+    () => {
+      form.reset()
+      setValues({ fullName: '', email: '', role: 'user', workspaceIds: [] })
+    },
   )
 
   const submit = async (event: SubmitEvent) => {
@@ -85,40 +77,18 @@ export function InviteDialog(props: InviteDialogProps) {
             error={form.fieldError('email')}
           />
         </div>
-        <RolePicker
+        <AccessFields
           prefix="invite"
-          value={values.role}
-          onChange={(role) => setValues('role', role)}
-          allowSuperAdmin={session.isSuperAdmin()}
-          error={form.fieldError('role')}
+          role={values.role}
+          onRole={(role) => setValues('role', role)}
+          workspaces={props.workspaces}
+          workspaceIds={values.workspaceIds}
+          onWorkspaceIds={(ids) => setValues('workspaceIds', ids)}
+          form={form}
         />
-        <Show
-          when={values.role === 'user'}
-          fallback={
-            <Alert tone={values.role === 'super_admin' ? 'warning' : 'info'} testId="invite-role-note">
-              {values.role === 'super_admin'
-                ? 'A Super Admin opens every workspace of every organization, so there is nothing to choose here.'
-                : 'An Admin opens every workspace of this organization, so there is nothing to choose here.'}
-            </Alert>
-          }
-        >
-          <WorkspaceChecklist
-            prefix="invite"
-            workspaces={props.workspaces}
-            selected={values.workspaceIds}
-            onChange={(ids) => setValues('workspaceIds', ids)}
-            error={form.fieldError('workspaceIds')}
-          />
-        </Show>
-        <FormError message={form.error()} testId="invite-error" />
-        <div class="flex justify-end gap-2">
-          <Button onClick={props.onClose} data-testid="invite-cancel">
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" loading={form.pending()} data-testid="invite-submit">
-            Send invitation
-          </Button>
-        </div>
+        <DialogFormActions form={form} testId="invite" onCancel={props.onClose}>
+          Send invitation
+        </DialogFormActions>
       </form>
     </Dialog>
   )

@@ -1,14 +1,9 @@
-import { createEffect, on, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
-import { Alert, FormError } from '../../components/alert.tsx'
-import { Button } from '../../components/button.tsx'
-import { Dialog } from '../../components/dialog.tsx'
-import { RolePicker } from '../../components/role-picker.tsx'
-import { WorkspaceChecklist } from '../../components/workspace-checklist.tsx'
+import { AccessFields } from '../../components/access-fields.tsx'
+import { Dialog, DialogFormActions, onDialogOpen } from '../../components/dialog.tsx'
 import * as api from '../../lib/api.ts'
 import type { Member, Role, Workspace } from '../../lib/api-types.ts'
 import { createFormState } from '../../lib/form.ts'
-import { session } from '../../lib/session.ts'
 
 interface MemberDialogProps {
   member: Member | null
@@ -23,15 +18,12 @@ export function MemberDialog(props: MemberDialogProps) {
   const [values, setValues] = createStore({ role: 'user' as Role, workspaceIds: [] as string[] })
   const form = createFormState(values)
 
-  createEffect(
-    on(
-      () => props.member,
-      (member) => {
-        if (!member) return
-        form.reset()
-        setValues({ role: member.role, workspaceIds: [...member.workspaceIds] })
-      },
-    ),
+  onDialogOpen(
+    () => props.member,
+    (member) => {
+      form.reset()
+      setValues({ role: member.role, workspaceIds: [...member.workspaceIds] })
+    },
   )
 
   const submit = async (event: SubmitEvent) => {
@@ -56,40 +48,18 @@ export function MemberDialog(props: MemberDialogProps) {
       size="lg"
     >
       <form onSubmit={submit} class="space-y-5" novalidate>
-        <RolePicker
+        <AccessFields
           prefix="member-edit"
-          value={values.role}
-          onChange={(role) => setValues('role', role)}
-          allowSuperAdmin={session.isSuperAdmin()}
-          error={form.fieldError('role')}
+          role={values.role}
+          onRole={(role) => setValues('role', role)}
+          workspaces={props.workspaces}
+          workspaceIds={values.workspaceIds}
+          onWorkspaceIds={(ids) => setValues('workspaceIds', ids)}
+          form={form}
         />
-        <Show
-          when={values.role === 'user'}
-          fallback={
-            <Alert tone={values.role === 'super_admin' ? 'warning' : 'info'} testId="member-edit-role-note">
-              {values.role === 'super_admin'
-                ? 'A Super Admin opens every workspace of every organization, so there is nothing to choose here.'
-                : 'An Admin opens every workspace of this organization, so there is nothing to choose here.'}
-            </Alert>
-          }
-        >
-          <WorkspaceChecklist
-            prefix="member-edit"
-            workspaces={props.workspaces}
-            selected={values.workspaceIds}
-            onChange={(ids) => setValues('workspaceIds', ids)}
-            error={form.fieldError('workspaceIds')}
-          />
-        </Show>
-        <FormError message={form.error()} testId="member-edit-error" />
-        <div class="flex justify-end gap-2">
-          <Button onClick={props.onClose} data-testid="member-edit-cancel">
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" loading={form.pending()} data-testid="member-edit-submit">
-            Save changes
-          </Button>
-        </div>
+        <DialogFormActions form={form} testId="member-edit" onCancel={props.onClose}>
+          Save changes
+        </DialogFormActions>
       </form>
     </Dialog>
   )

@@ -1,18 +1,18 @@
 import { useNavigate } from '@solidjs/router'
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
 import { FormError } from '../../components/alert.tsx'
 import { Badge, statusTones } from '../../components/badge.tsx'
 import { Button } from '../../components/button.tsx'
 import { Card } from '../../components/card.tsx'
 import { TypeToConfirmDialog } from '../../components/dialog.tsx'
-import { SelectField, TextAreaField, TextField } from '../../components/field.tsx'
+import { TextField } from '../../components/field.tsx'
 import { Trash2 } from '../../components/icons.ts'
+import { OrganizationDetailsFields } from '../../components/organization-fields.tsx'
 import { QueryState } from '../../components/query-state.tsx'
 import * as api from '../../lib/api.ts'
 import type { Organization } from '../../lib/api-types.ts'
 import { createFormState, orNull } from '../../lib/form.ts'
-import { companySizes, companyStages, industrySuggestions, withCurrent } from '../../lib/organization-options.ts'
 import { createQuery } from '../../lib/query.ts'
 import { session } from '../../lib/session.ts'
 import { storageKeys, writeStorage } from '../../lib/storage.ts'
@@ -100,53 +100,13 @@ function OrganizationForm(props: { organization: Organization; onSaved: (organiz
             error={form.fieldError('website')}
           />
         </div>
-        <TextAreaField
-          id="org-description"
-          label="Description"
-          optional
-          rows={3}
-          value={values.description}
-          onValue={(v) => setValues('description', v)}
-          testId="org-description"
-          error={form.fieldError('description')}
+        <OrganizationDetailsFields
+          prefix="org"
+          values={values}
+          onValue={(key, value) => setValues(key, value)}
+          form={form}
+          unsetLabel="Not set"
         />
-        <div class="grid gap-4 sm:grid-cols-3">
-          <TextField
-            id="org-industry"
-            label="Industry"
-            optional
-            list="org-industries"
-            value={values.industry}
-            onValue={(v) => setValues('industry', v)}
-            testId="org-industry"
-            error={form.fieldError('industry')}
-          />
-          <SelectField
-            id="org-size"
-            label="Company size"
-            optional
-            placeholder="Not set"
-            options={withCurrent(companySizes, values.size)}
-            value={values.size}
-            onValue={(v) => setValues('size', v)}
-            testId="org-size"
-            error={form.fieldError('size')}
-          />
-          <SelectField
-            id="org-stage"
-            label="Stage"
-            optional
-            placeholder="Not set"
-            options={withCurrent(companyStages, values.stage)}
-            value={values.stage}
-            onValue={(v) => setValues('stage', v)}
-            testId="org-stage"
-            error={form.fieldError('stage')}
-          />
-        </div>
-        <datalist id="org-industries">
-          <For each={industrySuggestions}>{(industry) => <option value={industry} />}</For>
-        </datalist>
         <TextField
           id="org-logo"
           label="Logo URL"

@@ -1,13 +1,13 @@
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import { Alert } from '../../components/alert.tsx'
 import { Badge, statusTones } from '../../components/badge.tsx'
 import { Button } from '../../components/button.tsx'
 import { Card, EmptyState } from '../../components/card.tsx'
 import { Dialog } from '../../components/dialog.tsx'
 import { ExternalLink, Inbox, RefreshCw } from '../../components/icons.ts'
-import { Pagination } from '../../components/pagination.tsx'
+import { PagedTable } from '../../components/paged-table.tsx'
 import { QueryState } from '../../components/query-state.tsx'
-import { Table, tdClass, thClass, theadClass, trClass } from '../../components/table.tsx'
+import { tdClass, trClass } from '../../components/table.tsx'
 import * as api from '../../lib/api.ts'
 import { cx } from '../../lib/cx.ts'
 import { formatDateTime } from '../../lib/format.ts'
@@ -36,71 +36,49 @@ export function OutboxTab() {
         </Button>
       }
     >
-      <QueryState query={messages} testId="outbox">
-        {(result) => (
-          <Show
-            when={result().items.length > 0}
-            fallback={<EmptyState testId="outbox-empty" icon={<Inbox class="size-5" />} title="No emails yet" />}
+      <PagedTable
+        query={messages}
+        testId="outbox"
+        label="Outbox"
+        columns={['To', 'Subject', 'Kind', 'Status', 'Created']}
+        onPage={setPage}
+        empty={<EmptyState testId="outbox-empty" icon={<Inbox class="size-5" />} title="No emails yet" />}
+      >
+        {(message) => (
+          <tr
+            class={cx(trClass, 'cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/40')}
+            data-testid="outbox-row"
+            data-message-id={message.id}
+            onClick={() => setOpenId(message.id)}
           >
-            <Table label="Outbox" testId="outbox-table">
-              <thead class={theadClass}>
-                <tr>
-                  <th class={thClass}>To</th>
-                  <th class={thClass}>Subject</th>
-                  <th class={thClass}>Kind</th>
-                  <th class={thClass}>Status</th>
-                  <th class={thClass}>Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={result().items}>
-                  {(message) => (
-                    <tr
-                      class={cx(trClass, 'cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800/40')}
-                      data-testid="outbox-row"
-                      data-message-id={message.id}
-                      onClick={() => setOpenId(message.id)}
-                    >
-                      <td class={`${tdClass} text-zinc-700 dark:text-zinc-300`} data-testid="outbox-row-to">
-                        {message.to}
-                      </td>
-                      <td class={tdClass}>
-                        <button
-                          type="button"
-                          class="text-left font-medium text-zinc-900 hover:text-brand-700 hover:underline dark:text-zinc-100 dark:hover:text-brand-300"
-                          onClick={(event) => {
-                            event.stopPropagation()
-                            setOpenId(message.id)
-                          }}
-                          data-testid="outbox-row-subject"
-                        >
-                          {message.subject}
-                        </button>
-                      </td>
-                      <td class={`${tdClass} text-xs text-zinc-500 dark:text-zinc-400`}>{message.kind}</td>
-                      <td class={tdClass}>
-                        <Badge tone={statusTones[message.status] ?? 'gray'} testId="outbox-status">
-                          {message.status}
-                        </Badge>
-                      </td>
-                      <td class={`${tdClass} whitespace-nowrap text-zinc-500 dark:text-zinc-400`}>
-                        {formatDateTime(message.createdAt)}
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </Table>
-            <Pagination
-              page={result().page}
-              pageSize={result().pageSize}
-              total={result().total}
-              onPage={setPage}
-              testId="outbox-pagination"
-            />
-          </Show>
+            <td class={`${tdClass} text-zinc-700 dark:text-zinc-300`} data-testid="outbox-row-to">
+              {message.to}
+            </td>
+            <td class={tdClass}>
+              <button
+                type="button"
+                class="text-left font-medium text-zinc-900 hover:text-brand-700 hover:underline dark:text-zinc-100 dark:hover:text-brand-300"
+                onClick={(event) => {
+                  event.stopPropagation()
+                  setOpenId(message.id)
+                }}
+                data-testid="outbox-row-subject"
+              >
+                {message.subject}
+              </button>
+            </td>
+            <td class={`${tdClass} text-xs text-zinc-500 dark:text-zinc-400`}>{message.kind}</td>
+            <td class={tdClass}>
+              <Badge tone={statusTones[message.status] ?? 'gray'} testId="outbox-status">
+                {message.status}
+              </Badge>
+            </td>
+            <td class={`${tdClass} whitespace-nowrap text-zinc-500 dark:text-zinc-400`}>
+              {formatDateTime(message.createdAt)}
+            </td>
+          </tr>
         )}
-      </QueryState>
+      </PagedTable>
       <OutboxMessageDialog id={openId()} onClose={() => setOpenId(null)} />
     </Card>
   )

@@ -1,19 +1,18 @@
 import { createSignal, For, Show } from 'solid-js'
-import { Avatar } from '../../components/avatar.tsx'
+import { PersonLabel } from '../../components/avatar.tsx'
 import { Badge } from '../../components/badge.tsx'
 import { Button, IconButton } from '../../components/button.tsx'
 import { Card, EmptyState } from '../../components/card.tsx'
 import { ConfirmDialog } from '../../components/dialog.tsx'
-import { inputClass } from '../../components/field.tsx'
-import { MailPlus, Pencil, Search, UserMinus, Users, X } from '../../components/icons.ts'
-import { Pagination } from '../../components/pagination.tsx'
-import { QueryState } from '../../components/query-state.tsx'
-import { Table, tdClass, thClass, theadClass, trClass } from '../../components/table.tsx'
+import { MailPlus, Pencil, UserMinus, Users, X } from '../../components/icons.ts'
+import { PagedTable } from '../../components/paged-table.tsx'
+import { SearchBar } from '../../components/search-bar.tsx'
+import { tdClass, trClass } from '../../components/table.tsx'
 import * as api from '../../lib/api.ts'
 import type { Invitation, Member, Role, Workspace } from '../../lib/api-types.ts'
 import { cx } from '../../lib/cx.ts'
 import { formatDate, roleLabels } from '../../lib/format.ts'
-import { createDebounced, createQuery } from '../../lib/query.ts'
+import { createPagedSearch, createQuery } from '../../lib/query.ts'
 import { session } from '../../lib/session.ts'
 import { showToast } from '../../lib/toast.ts'
 import { fetchAllWorkspaces } from '../../lib/workspaces.ts'
@@ -122,11 +121,9 @@ export function UsersTab() {
 }
 
 function ActiveMembers(props: { workspaces: Workspace[] }) {
-  const [search, setSearch] = createSignal('')
-  const [page, setPage] = createSignal(1)
-  const settledSearch = createDebounced(search)
+  const list = createPagedSearch()
   const members = createQuery(
-    () => ({ search: settledSearch(), page: page() }),
+    () => ({ search: list.settled(), page: list.page() }),
     (query) => api.listMembers({ ...query, pageSize }),
   )
   const [editing, setEditing] = createSignal<Member | null>(null)
@@ -148,124 +145,75 @@ function ActiveMembers(props: { workspaces: Workspace[] }) {
 
   return (
     <Card bodyClass="p-0" testId="members-card">
-      <div class="border-b border-zinc-100 p-4 dark:border-zinc-800">
-        <div class="relative max-w-sm">
-          <Search class="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-zinc-400" />
-          <label for="members-search" class="sr-only">
-            Search by name or email
-          </label>
-          <input
-            id="members-search"
-            type="search"
-            placeholder="Search by name or email"
-            value={search()}
-            onInput={(event) => {
-              setSearch(event.currentTarget.value)
-              setPage(1)
-            }}
-            data-testid="members-search"
-            class={cx(inputClass, 'pl-9')}
+      <SearchBar
+        id="members-search"
+        label="Search by name or email"
+        placeholder="Search by name or email"
+        value={list.search()}
+        onValue={list.setSearch}
+      />
+      <PagedTable
+        query={members}
+        testId="members"
+        label="Active users"
+        columns={['Name', 'Role', 'Workspaces', 'Joined']}
+        actions
+        onPage={list.setPage}
+        empty={
+          <EmptyState
+            testId="members-empty"
+            icon={<Users class="size-5" />}
+            title={list.search() ? 'Nobody matches this search' : 'No members yet'}
           />
-        </div>
-      </div>
-      <QueryState query={members} testId="members">
-        {(result) => (
-          <Show
-            when={result().items.length > 0}
-            fallback={
-              <EmptyState
-                testId="members-empty"
-                icon={<Users class="size-5" />}
-                title={search() ? 'Nobody matches this search' : 'No members yet'}
+        }
+      >
+        {(member) => (
+          <tr class={trClass} data-testid="member-row" data-user-id={member.userId}>
+            <td class={tdClass}>
+              <PersonLabel person={member} nameTestId="member-name" emailTestId="member-email">
+                <Show when={isSelf(member)}>
+                  <span class="ml-1.5 text-xs font-normal text-zinc-400">(you)</span>
+                </Show>
+              </PersonLabel>
+            </td>
+            <td class={tdClass}>
+              <RoleBadge role={member.role} testId="member-role" />
+            </td>
+            <td class={tdClass}>
+              <WorkspaceNames
+                ids={member.workspaceIds}
+                role={member.role}
+                workspaces={props.workspaces}
+                testId="member-workspaces"
               />
-            }
-          >
-            <Table label="Active users" testId="members-table">
-              <thead class={theadClass}>
-                <tr>
-                  <th class={thClass}>Name</th>
-                  <th class={thClass}>Role</th>
-                  <th class={thClass}>Workspaces</th>
-                  <th class={thClass}>Joined</th>
-                  <th class={`${thClass} text-right`}>
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={result().items}>
-                  {(member) => (
-                    <tr class={trClass} data-testid="member-row" data-user-id={member.userId}>
-                      <td class={tdClass}>
-                        <div class="flex items-center gap-3">
-                          <Avatar name={member.fullName} email={member.email} src={member.avatar} />
-                          <div class="min-w-0">
-                            <p class="font-medium text-zinc-900 dark:text-zinc-100" data-testid="member-name">
-                              {member.fullName || '—'}
-                              <Show when={isSelf(member)}>
-                                <span class="ml-1.5 text-xs font-normal text-zinc-400">(you)</span>
-                              </Show>
-                            </p>
-                            <p class="text-xs text-zinc-500 dark:text-zinc-400" data-testid="member-email">
-                              {member.email}
-                            </p>
-                          </div>
-                        </div>
-                      </td>
-                      <td class={tdClass}>
-                        <RoleBadge role={member.role} testId="member-role" />
-                      </td>
-                      <td class={tdClass}>
-                        <WorkspaceNames
-                          ids={member.workspaceIds}
-                          role={member.role}
-                          workspaces={props.workspaces}
-                          testId="member-workspaces"
-                        />
-                      </td>
-                      <td class={`${tdClass} whitespace-nowrap text-zinc-500 dark:text-zinc-400`}>
-                        {formatDate(member.joinedAt)}
-                      </td>
-                      <td class={`${tdClass} text-right`}>
-                        <div class="flex justify-end gap-1">
-                          <IconButton
-                            label={`Edit ${member.fullName || member.email}`}
-                            onClick={() => setEditing(member)}
-                            disabled={member.role === 'super_admin' && !session.isSuperAdmin()}
-                            data-testid="member-edit"
-                          >
-                            <Pencil class="size-4" aria-hidden="true" />
-                          </IconButton>
-                          <IconButton
-                            label={
-                              isSelf(member)
-                                ? 'You cannot remove yourself'
-                                : `Remove ${member.fullName || member.email}`
-                            }
-                            onClick={() => setRemoving(member)}
-                            disabled={isSelf(member)}
-                            data-testid="member-remove"
-                            class="hover:bg-red-50 hover:text-red-600 dark:hover:bg-red-950/40 dark:hover:text-red-400"
-                          >
-                            <UserMinus class="size-4" aria-hidden="true" />
-                          </IconButton>
-                        </div>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </Table>
-            <Pagination
-              page={result().page}
-              pageSize={result().pageSize}
-              total={result().total}
-              onPage={setPage}
-              testId="members-pagination"
-            />
-          </Show>
+            </td>
+            <td class={`${tdClass} whitespace-nowrap text-zinc-500 dark:text-zinc-400`}>
+              {formatDate(member.joinedAt)}
+            </td>
+            <td class={`${tdClass} text-right`}>
+              <div class="flex justify-end gap-1">
+                <IconButton
+                  label={`Edit ${member.fullName || member.email}`}
+                  onClick={() => setEditing(member)}
+                  disabled={member.role === 'super_admin' && !session.isSuperAdmin()}
+                  data-testid="member-edit"
+                >
+                  <Pencil class="size-4" aria-hidden="true" />
+                </IconButton>
+                <IconButton
+                  label={isSelf(member) ? 'You cannot remove yourself' : `Remove ${member.fullName || member.email}`}
+                  onClick={() => setRemoving(member)}
+                  disabled={isSelf(member)}
+                  data-testid="member-remove"
+                  danger
+                >
+                  <UserMinus class="size-4" aria-hidden="true" />
+                </IconButton>
+              </div>
+            </td>
+          </tr>
         )}
-      </QueryState>
+      </PagedTable>
       <MemberDialog member={editing()} workspaces={props.workspaces} onClose={() => setEditing(null)} onSaved={saved} />
       <ConfirmDialog
         open={removing() !== null}
@@ -299,90 +247,64 @@ function PendingInvites(props: { workspaces: Workspace[]; version: number }) {
 
   return (
     <Card bodyClass="p-0" testId="invitations-card">
-      <QueryState query={invitations} testId="invitations">
-        {(result) => (
-          <Show
-            when={result().items.length > 0}
-            fallback={
-              <EmptyState
-                testId="invitations-empty"
-                icon={<MailPlus class="size-5" />}
-                title="No pending invitations"
-                description="People you invite appear here until they accept."
+      <PagedTable
+        query={invitations}
+        testId="invitations"
+        label="Pending invites"
+        columns={['Name', 'Role', 'Workspaces', 'Invited by', 'Expires']}
+        actions
+        onPage={setPage}
+        empty={
+          <EmptyState
+            testId="invitations-empty"
+            icon={<MailPlus class="size-5" />}
+            title="No pending invitations"
+            description="People you invite appear here until they accept."
+          />
+        }
+      >
+        {(invitation) => (
+          <tr class={trClass} data-testid="invitation-row" data-invitation-id={invitation.id}>
+            <td class={tdClass}>
+              <p class="font-medium text-zinc-900 dark:text-zinc-100">{invitation.fullName}</p>
+              <p class="text-xs text-zinc-500 dark:text-zinc-400" data-testid="invitation-email">
+                {invitation.email}
+              </p>
+            </td>
+            <td class={tdClass}>
+              <div class="flex flex-wrap items-center gap-1">
+                <RoleBadge role={invitation.role} testId="invitation-role" />
+                <Badge tone="amber" testId="invitation-status">
+                  Awaiting access
+                </Badge>
+              </div>
+            </td>
+            <td class={tdClass}>
+              <WorkspaceNames
+                ids={invitation.workspaceIds}
+                role={invitation.role}
+                workspaces={props.workspaces}
+                testId="invitation-workspaces"
               />
-            }
-          >
-            <Table label="Pending invites" testId="invitations-table">
-              <thead class={theadClass}>
-                <tr>
-                  <th class={thClass}>Name</th>
-                  <th class={thClass}>Role</th>
-                  <th class={thClass}>Workspaces</th>
-                  <th class={thClass}>Invited by</th>
-                  <th class={thClass}>Expires</th>
-                  <th class={`${thClass} text-right`}>
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={result().items}>
-                  {(invitation) => (
-                    <tr class={trClass} data-testid="invitation-row" data-invitation-id={invitation.id}>
-                      <td class={tdClass}>
-                        <p class="font-medium text-zinc-900 dark:text-zinc-100">{invitation.fullName}</p>
-                        <p class="text-xs text-zinc-500 dark:text-zinc-400" data-testid="invitation-email">
-                          {invitation.email}
-                        </p>
-                      </td>
-                      <td class={tdClass}>
-                        <div class="flex flex-wrap items-center gap-1">
-                          <RoleBadge role={invitation.role} testId="invitation-role" />
-                          <Badge tone="amber" testId="invitation-status">
-                            Awaiting access
-                          </Badge>
-                        </div>
-                      </td>
-                      <td class={tdClass}>
-                        <WorkspaceNames
-                          ids={invitation.workspaceIds}
-                          role={invitation.role}
-                          workspaces={props.workspaces}
-                          testId="invitation-workspaces"
-                        />
-                      </td>
-                      <td class={`${tdClass} text-zinc-600 dark:text-zinc-300`}>
-                        {invitation.invitedBy?.fullName ?? '—'}
-                      </td>
-                      <td class={`${tdClass} whitespace-nowrap text-zinc-500 dark:text-zinc-400`}>
-                        {formatDate(invitation.expiresAt)}
-                      </td>
-                      <td class={`${tdClass} text-right`}>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          onClick={() => setCancelling(invitation)}
-                          data-testid="invitation-cancel"
-                        >
-                          <X class="size-3.5" aria-hidden="true" />
-                          Cancel
-                        </Button>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </Table>
-            <Pagination
-              page={result().page}
-              pageSize={result().pageSize}
-              total={result().total}
-              onPage={setPage}
-              testId="invitations-pagination"
-            />
-          </Show>
+            </td>
+            <td class={`${tdClass} text-zinc-600 dark:text-zinc-300`}>{invitation.invitedBy?.fullName ?? '—'}</td>
+            <td class={`${tdClass} whitespace-nowrap text-zinc-500 dark:text-zinc-400`}>
+              {formatDate(invitation.expiresAt)}
+            </td>
+            <td class={`${tdClass} text-right`}>
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => setCancelling(invitation)}
+                data-testid="invitation-cancel"
+              >
+                <X class="size-3.5" aria-hidden="true" />
+                Cancel
+              </Button>
+            </td>
+          </tr>
         )}
-      </QueryState>
+      </PagedTable>
       <ConfirmDialog
         open={cancelling() !== null}
         onClose={() => setCancelling(null)}

@@ -1,9 +1,7 @@
-import { createEffect, on } from 'solid-js'
 import { createStore } from 'solid-js/store'
-import { FormError } from '../../components/alert.tsx'
-import { Button } from '../../components/button.tsx'
-import { Dialog } from '../../components/dialog.tsx'
-import { TextAreaField, TextField } from '../../components/field.tsx'
+import { Dialog, DialogFormActions, onDialogOpen } from '../../components/dialog.tsx'
+import { TextField } from '../../components/field.tsx'
+import { WorkspaceDetailsFields } from '../../components/workspace-fields.tsx'
 import * as api from '../../lib/api.ts'
 import type { Workspace } from '../../lib/api-types.ts'
 import { createFormState, orNull } from '../../lib/form.ts'
@@ -23,18 +21,15 @@ export function WorkspaceFormDialog(props: WorkspaceFormDialogProps) {
   const form = createFormState(values)
 
   // Fill the fields each time the dialog opens, from the workspace being edited (or blank).
-  createEffect(
-    on(
-      () => props.open,
-      (open) => {
-        if (!open) return
-        form.reset()
-        const w = props.workspace
-        setValues(
-          w ? { name: w.name, description: w.description ?? '', website: w.website ?? '', logo: w.logo ?? '' } : empty,
-        )
-      },
-    ),
+  onDialogOpen(
+    () => props.open,
+    () => {
+      form.reset()
+      const w = props.workspace
+      setValues(
+        w ? { name: w.name, description: w.description ?? '', website: w.website ?? '', logo: w.logo ?? '' } : empty,
+      )
+    },
   )
 
   const submit = async (event: SubmitEvent) => {
@@ -81,47 +76,15 @@ export function WorkspaceFormDialog(props: WorkspaceFormDialogProps) {
           error={form.fieldError('name')}
           autofocus
         />
-        <TextAreaField
-          id="workspace-form-description"
-          label="Description"
-          optional
-          rows={3}
-          value={values.description}
-          onValue={(v) => setValues('description', v)}
-          testId="workspace-form-description"
-          error={form.fieldError('description')}
+        <WorkspaceDetailsFields
+          prefix="workspace-form"
+          values={values}
+          onValue={(key, value) => setValues(key, value)}
+          form={form}
         />
-        <div class="grid gap-4 sm:grid-cols-2">
-          <TextField
-            id="workspace-form-website"
-            label="Website"
-            type="url"
-            optional
-            value={values.website}
-            onValue={(v) => setValues('website', v)}
-            testId="workspace-form-website"
-            error={form.fieldError('website')}
-          />
-          <TextField
-            id="workspace-form-logo"
-            label="Logo URL"
-            type="url"
-            optional
-            value={values.logo}
-            onValue={(v) => setValues('logo', v)}
-            testId="workspace-form-logo"
-            error={form.fieldError('logo')}
-          />
-        </div>
-        <FormError message={form.error()} testId="workspace-form-error" />
-        <div class="flex justify-end gap-2">
-          <Button onClick={props.onClose} data-testid="workspace-form-cancel">
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" loading={form.pending()} data-testid="workspace-form-submit">
-            {props.workspace ? 'Save changes' : 'Add workspace'}
-          </Button>
-        </div>
+        <DialogFormActions form={form} testId="workspace-form" onCancel={props.onClose}>
+          {props.workspace ? 'Save changes' : 'Add workspace'}
+        </DialogFormActions>
       </form>
     </Dialog>
   )

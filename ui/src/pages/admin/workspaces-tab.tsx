@@ -1,12 +1,11 @@
 import { A } from '@solidjs/router'
-import { createSignal, For, Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import { Button, IconButton } from '../../components/button.tsx'
 import { Card, EmptyState } from '../../components/card.tsx'
 import { TypeToConfirmDialog } from '../../components/dialog.tsx'
 import { Boxes, Pencil, Plus, Settings, Trash2 } from '../../components/icons.ts'
-import { Pagination } from '../../components/pagination.tsx'
-import { QueryState } from '../../components/query-state.tsx'
-import { Table, tdClass, thClass, theadClass, trClass } from '../../components/table.tsx'
+import { PagedTable } from '../../components/paged-table.tsx'
+import { tdClass, trClass } from '../../components/table.tsx'
 import * as api from '../../lib/api.ts'
 import type { Workspace } from '../../lib/api-types.ts'
 import { createQuery } from '../../lib/query.ts'
@@ -55,103 +54,81 @@ export function WorkspacesTab() {
         </Button>
       }
     >
-      <QueryState query={workspaces} testId="workspaces">
-        {(result) => (
-          <Show
-            when={result().items.length > 0}
-            fallback={
-              <EmptyState
-                testId="workspaces-empty"
-                icon={<Boxes class="size-5" />}
-                title="No workspaces yet"
-                description="Add the first one to give your team a place to work."
-              />
-            }
-          >
-            <Table label="Workspaces" testId="workspaces-table">
-              <thead class={theadClass}>
-                <tr>
-                  <th class={thClass}>Name</th>
-                  <th class={thClass}>Description</th>
-                  <th class={`${thClass} text-right`}>Members</th>
-                  <th class={`${thClass} text-right`}>
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={result().items}>
-                  {(workspace) => (
-                    <tr class={trClass} data-testid="workspace-row" data-workspace-id={workspace.id}>
-                      <td class={tdClass}>
-                        <div class="flex items-center gap-3">
-                          <Show
-                            when={workspace.logo}
-                            fallback={
-                              <span class="flex size-8 shrink-0 items-center justify-center rounded-lg bg-brand-100 text-xs font-semibold text-brand-700 dark:bg-brand-900/60 dark:text-brand-200">
-                                {workspace.name.slice(0, 1).toUpperCase()}
-                              </span>
-                            }
-                          >
-                            <img src={workspace.logo ?? ''} alt="" class="size-8 shrink-0 rounded-lg object-cover" />
-                          </Show>
-                          <div class="min-w-0">
-                            <p class="font-medium text-zinc-900 dark:text-zinc-100" data-testid="workspace-row-name">
-                              {workspace.name}
-                            </p>
-                            <p class="text-xs text-zinc-500 dark:text-zinc-400">{workspace.slug}</p>
-                          </div>
-                        </div>
-                      </td>
-                      <td class={`${tdClass} max-w-md text-zinc-600 dark:text-zinc-300`}>
-                        <p class="line-clamp-2">{workspace.description || '—'}</p>
-                      </td>
-                      <td class={`${tdClass} text-right tabular-nums`} data-testid="workspace-row-members">
-                        {workspace.memberCount}
-                      </td>
-                      <td class={`${tdClass} text-right`}>
-                        <div class="flex justify-end gap-1">
-                          <A
-                            href={`/workspaces/${workspace.id}/settings`}
-                            aria-label={`Settings of ${workspace.name}`}
-                            title="Settings"
-                            data-testid="workspace-row-settings"
-                            class="inline-flex size-9 items-center justify-center rounded-lg text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
-                          >
-                            <Settings class="size-4" aria-hidden="true" />
-                          </A>
-                          <IconButton
-                            label={`Edit ${workspace.name}`}
-                            onClick={() => openEdit(workspace)}
-                            data-testid="workspace-edit"
-                          >
-                            <Pencil class="size-4" aria-hidden="true" />
-                          </IconButton>
-                          <IconButton
-                            label={`Delete ${workspace.name}`}
-                            onClick={() => setDeleting(workspace)}
-                            data-testid="workspace-delete-open"
-                            class="hover:bg-red-50 hover:text-red-600 dark:hover:bg-red-950/40 dark:hover:text-red-400"
-                          >
-                            <Trash2 class="size-4" aria-hidden="true" />
-                          </IconButton>
-                        </div>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </Table>
-            <Pagination
-              page={result().page}
-              pageSize={result().pageSize}
-              total={result().total}
-              onPage={setPage}
-              testId="workspaces-pagination"
-            />
-          </Show>
+      <PagedTable
+        query={workspaces}
+        testId="workspaces"
+        label="Workspaces"
+        columns={['Name', 'Description', { label: 'Members', align: 'right' }]}
+        actions
+        onPage={setPage}
+        empty={
+          <EmptyState
+            testId="workspaces-empty"
+            icon={<Boxes class="size-5" />}
+            title="No workspaces yet"
+            description="Add the first one to give your team a place to work."
+          />
+        }
+      >
+        {(workspace) => (
+          <tr class={trClass} data-testid="workspace-row" data-workspace-id={workspace.id}>
+            <td class={tdClass}>
+              <div class="flex items-center gap-3">
+                <Show
+                  when={workspace.logo}
+                  fallback={
+                    <span class="flex size-8 shrink-0 items-center justify-center rounded-lg bg-brand-100 text-xs font-semibold text-brand-700 dark:bg-brand-900/60 dark:text-brand-200">
+                      {workspace.name.slice(0, 1).toUpperCase()}
+                    </span>
+                  }
+                >
+                  <img src={workspace.logo ?? ''} alt="" class="size-8 shrink-0 rounded-lg object-cover" />
+                </Show>
+                <div class="min-w-0">
+                  <p class="font-medium text-zinc-900 dark:text-zinc-100" data-testid="workspace-row-name">
+                    {workspace.name}
+                  </p>
+                  <p class="text-xs text-zinc-500 dark:text-zinc-400">{workspace.slug}</p>
+                </div>
+              </div>
+            </td>
+            <td class={`${tdClass} max-w-md text-zinc-600 dark:text-zinc-300`}>
+              <p class="line-clamp-2">{workspace.description || '—'}</p>
+            </td>
+            <td class={`${tdClass} text-right tabular-nums`} data-testid="workspace-row-members">
+              {workspace.memberCount}
+            </td>
+            <td class={`${tdClass} text-right`}>
+              <div class="flex justify-end gap-1">
+                <A
+                  href={`/workspaces/${workspace.id}/settings`}
+                  aria-label={`Settings of ${workspace.name}`}
+                  title="Settings"
+                  data-testid="workspace-row-settings"
+                  class="inline-flex size-9 items-center justify-center rounded-lg text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+                >
+                  <Settings class="size-4" aria-hidden="true" />
+                </A>
+                <IconButton
+                  label={`Edit ${workspace.name}`}
+                  onClick={() => openEdit(workspace)}
+                  data-testid="workspace-edit"
+                >
+                  <Pencil class="size-4" aria-hidden="true" />
+                </IconButton>
+                <IconButton
+                  label={`Delete ${workspace.name}`}
+                  onClick={() => setDeleting(workspace)}
+                  data-testid="workspace-delete-open"
+                  danger
+                >
+                  <Trash2 class="size-4" aria-hidden="true" />
+                </IconButton>
+              </div>
+            </td>
+          </tr>
         )}
-      </QueryState>
+      </PagedTable>
       <WorkspaceFormDialog open={formOpen()} workspace={editing()} onClose={() => setFormOpen(false)} onSaved={saved} />
       <TypeToConfirmDialog
         open={deleting() !== null}

@@ -70,13 +70,7 @@ export function ApiTokensTab(props: { workspace: Workspace }) {
               </For>
             </div>
             <div class={cx(cardClass, 'mt-4')}>
-              <Pagination
-                page={result().page}
-                pageSize={result().pageSize}
-                total={result().total}
-                onPage={setPage}
-                testId="api-tokens-pagination"
-              />
+              <Pagination of={result()} onPage={setPage} testId="api-tokens-pagination" />
             </div>
           </Show>
         )}
@@ -291,13 +285,7 @@ function TokenActivityDialog(props: { open: boolean; token: ApiToken; onClose: (
           >
             <div class="-mx-6">
               <AuditTable entries={result().items} testId="api-token-activity-table" />
-              <Pagination
-                page={result().page}
-                pageSize={result().pageSize}
-                total={result().total}
-                onPage={setPage}
-                testId="api-token-activity-pagination"
-              />
+              <Pagination of={result()} onPage={setPage} testId="api-token-activity-pagination" />
             </div>
           </Show>
         )}

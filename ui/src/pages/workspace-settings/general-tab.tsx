@@ -3,7 +3,8 @@ import { createStore } from 'solid-js/store'
 import { Alert, FormError } from '../../components/alert.tsx'
 import { Button } from '../../components/button.tsx'
 import { Card } from '../../components/card.tsx'
-import { inputClass, TextAreaField, TextField } from '../../components/field.tsx'
+import { FieldFrame, inputClass, TextAreaField, TextField } from '../../components/field.tsx'
+import { WorkspaceDetailsFields } from '../../components/workspace-fields.tsx'
 import * as api from '../../lib/api.ts'
 import type { Workspace } from '../../lib/api-types.ts'
 import { createFormState, orNull } from '../../lib/form.ts'
@@ -113,10 +114,12 @@ export function GeneralTab(props: { workspace: Workspace; onSaved: (workspace: W
                 testId="workspace-name"
                 error={form.fieldError('name')}
               />
-              <div class="space-y-1.5">
-                <label for="workspace-slug" class="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
-                  Slug
-                </label>
+              <FieldFrame
+                id="workspace-slug"
+                label="Slug"
+                hint="Made from the name when the workspace was created."
+                testId="workspace-slug"
+              >
                 <input
                   id="workspace-slug"
                   value={props.workspace.slug}
@@ -125,45 +128,15 @@ export function GeneralTab(props: { workspace: Workspace; onSaved: (workspace: W
                   data-testid="workspace-slug"
                   class={`${inputClass} bg-zinc-50 font-mono text-zinc-500 dark:bg-zinc-800/50`}
                 />
-                <p id="workspace-slug-hint" class="text-xs text-zinc-500 dark:text-zinc-400">
-                  Made from the name when the workspace was created.
-                </p>
-              </div>
+              </FieldFrame>
             </div>
-            <TextAreaField
-              id="workspace-description"
-              label="Description"
-              optional
-              rows={3}
-              value={values.description}
-              onValue={(v) => setValues('description', v)}
-              testId="workspace-description"
-              error={form.fieldError('description')}
+            <WorkspaceDetailsFields
+              prefix="workspace"
+              values={values}
+              onValue={(key, value) => setValues(key, value)}
+              form={form}
+              placeholders={{ website: 'https://', logo: 'https://…/logo.png' }}
             />
-            <div class="grid gap-4 sm:grid-cols-2">
-              <TextField
-                id="workspace-website"
-                label="Website"
-                type="url"
-                optional
-                placeholder="https://"
-                value={values.website}
-                onValue={(v) => setValues('website', v)}
-                testId="workspace-website"
-                error={form.fieldError('website')}
-              />
-              <TextField
-                id="workspace-logo"
-                label="Logo URL"
-                type="url"
-                optional
-                placeholder="https://…/logo.png"
-                value={values.logo}
-                onValue={(v) => setValues('logo', v)}
-                testId="workspace-logo"
-                error={form.fieldError('logo')}
-              />
-            </div>
           </div>
         </Card>
         <Card

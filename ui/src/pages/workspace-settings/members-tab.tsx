@@ -1,17 +1,17 @@
 import { createSignal, For, Show } from 'solid-js'
 import { FormError } from '../../components/alert.tsx'
-import { Avatar } from '../../components/avatar.tsx'
+import { PersonLabel } from '../../components/avatar.tsx'
 import { Button, IconButton } from '../../components/button.tsx'
 import { Card, EmptyState } from '../../components/card.tsx'
 import { ConfirmDialog } from '../../components/dialog.tsx'
 import { inputClass } from '../../components/field.tsx'
 import { UserMinus, UserPlus, Users } from '../../components/icons.ts'
-import { Pagination } from '../../components/pagination.tsx'
-import { QueryState } from '../../components/query-state.tsx'
-import { Table, tdClass, thClass, theadClass, trClass } from '../../components/table.tsx'
+import { PagedTable } from '../../components/paged-table.tsx'
+import { tdClass, trClass } from '../../components/table.tsx'
 import * as api from '../../lib/api.ts'
 import type { Member, Workspace } from '../../lib/api-types.ts'
 import { cx } from '../../lib/cx.ts'
+import { fetchAll } from '../../lib/fetch-all.ts'
 import { createFormState } from '../../lib/form.ts'
 import { createQuery } from '../../lib/query.ts'
 import { session } from '../../lib/session.ts'
@@ -19,17 +19,6 @@ import { showToast } from '../../lib/toast.ts'
 import { RoleBadge } from '../admin/users-tab.tsx'
 
 const pageSize = 20
-
-/** Organization members, across pages (Admins only), to pick whom to grant access. */
-async function fetchOrganizationMembers(): Promise<Member[]> {
-  const all: Member[] = []
-  for (let page = 1; page <= 20; page++) {
-    const result = await api.listMembers({ page, pageSize: 100 })
-    all.push(...result.items)
-    if (all.length >= result.total || result.items.length === 0) break
-  }
-  return all
-}
 
 export function MembersTab(props: { workspace: Workspace }) {
   const [page, setPage] = createSignal(1)
@@ -62,85 +51,53 @@ export function MembersTab(props: { workspace: Workspace }) {
         bodyClass="p-0"
         testId="workspace-members-card"
       >
-        <QueryState query={members} testId="workspace-members">
-          {(result) => (
-            <Show
-              when={result().items.length > 0}
-              fallback={
-                <EmptyState
-                  testId="workspace-members-empty"
-                  icon={<Users class="size-5" />}
-                  title="Nobody has access yet"
-                />
-              }
-            >
-              <Table label="Workspace members" testId="workspace-members-table">
-                <thead class={theadClass}>
-                  <tr>
-                    <th class={thClass}>Name</th>
-                    <th class={thClass}>Role</th>
-                    <th class={`${thClass} text-right`}>
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={result().items}>
-                    {(member) => (
-                      <tr class={trClass} data-testid="workspace-member-row" data-user-id={member.userId}>
-                        <td class={tdClass}>
-                          <div class="flex items-center gap-3">
-                            <Avatar name={member.fullName} email={member.email} src={member.avatar} />
-                            <div class="min-w-0">
-                              <p class="font-medium text-zinc-900 dark:text-zinc-100">{member.fullName || '—'}</p>
-                              <p class="text-xs text-zinc-500 dark:text-zinc-400" data-testid="workspace-member-email">
-                                {member.email}
-                              </p>
-                            </div>
-                          </div>
-                        </td>
-                        <td class={tdClass}>
-                          <RoleBadge role={member.role} />
-                        </td>
-                        <td class={`${tdClass} text-right`}>
-                          <Show
-                            when={member.role === 'user'}
-                            fallback={
-                              <span
-                                class="text-xs text-zinc-400 dark:text-zinc-500"
-                                data-testid="workspace-member-via-role"
-                              >
-                                Access through role
-                              </span>
-                            }
-                          >
-                            <Show when={session.isAdmin()}>
-                              <IconButton
-                                label={`Remove access for ${member.fullName || member.email}`}
-                                onClick={() => setRemoving(member)}
-                                data-testid="workspace-member-remove"
-                                class="hover:bg-red-50 hover:text-red-600 dark:hover:bg-red-950/40 dark:hover:text-red-400"
-                              >
-                                <UserMinus class="size-4" aria-hidden="true" />
-                              </IconButton>
-                            </Show>
-                          </Show>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </Table>
-              <Pagination
-                page={result().page}
-                pageSize={result().pageSize}
-                total={result().total}
-                onPage={setPage}
-                testId="workspace-members-pagination"
-              />
-            </Show>
+        <PagedTable
+          query={members}
+          testId="workspace-members"
+          label="Workspace members"
+          columns={['Name', 'Role']}
+          actions
+          onPage={setPage}
+          empty={
+            <EmptyState
+              testId="workspace-members-empty"
+              icon={<Users class="size-5" />}
+              title="Nobody has access yet"
+            />
+          }
+        >
+          {(member) => (
+            <tr class={trClass} data-testid="workspace-member-row" data-user-id={member.userId}>
+              <td class={tdClass}>
+                <PersonLabel person={member} emailTestId="workspace-member-email" />
+              </td>
+              <td class={tdClass}>
+                <RoleBadge role={member.role} />
+              </td>
+              <td class={`${tdClass} text-right`}>
+                <Show
+                  when={member.role === 'user'}
+                  fallback={
+                    <span class="text-xs text-zinc-400 dark:text-zinc-500" data-testid="workspace-member-via-role">
+                      Access through role
+                    </span>
+                  }
+                >
+                  <Show when={session.isAdmin()}>
+                    <IconButton
+                      label={`Remove access for ${member.fullName || member.email}`}
+                      onClick={() => setRemoving(member)}
+                      data-testid="workspace-member-remove"
+                      danger
+                    >
+                      <UserMinus class="size-4" aria-hidden="true" />
+                    </IconButton>
+                  </Show>
+                </Show>
+              </td>
+            </tr>
           )}
-        </QueryState>
+        </PagedTable>
       </Card>
       <ConfirmDialog
         open={removing() !== null}
@@ -159,7 +116,8 @@ export function MembersTab(props: { workspace: Workspace }) {
 function GrantAccess(props: { workspace: Workspace; currentIds: string[]; onGranted: () => Promise<unknown> }) {
   const organizationMembers = createQuery(
     () => props.workspace.id,
-    () => fetchOrganizationMembers(),
+    // Organization members (Admins only), to pick whom to grant access.
+    () => fetchAll(api.listMembers),
   )
   const [userId, setUserId] = createSignal('')
   const form = createFormState({

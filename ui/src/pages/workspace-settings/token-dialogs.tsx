@@ -1,9 +1,8 @@
-import { createEffect, createSignal, For, on, Show } from 'solid-js'
+import { createSignal, For, Show } from 'solid-js'
 import { createStore } from 'solid-js/store'
-import { FormError } from '../../components/alert.tsx'
 import { Button } from '../../components/button.tsx'
 import { CopyButton } from '../../components/copy-button.tsx'
-import { Dialog } from '../../components/dialog.tsx'
+import { Dialog, DialogFormActions, onDialogOpen } from '../../components/dialog.tsx'
 import { Checkbox, TextField } from '../../components/field.tsx'
 import { TriangleAlert } from '../../components/icons.ts'
 import * as api from '../../lib/api.ts'
@@ -58,15 +57,12 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
   const [values, setValues] = createStore({ name: '', expiresAt: '' })
   const form = createFormState(values)
 
-  createEffect(
-    on(
-      () => props.open,
-      (open) => {
-        if (!open) return
-        form.reset()
-        setValues({ name: '', expiresAt: '' })
-      },
-    ),
+  onDialogOpen(
+    () => props.open,
+    () => {
+      form.reset()
+      setValues({ name: '', expiresAt: '' })
+    },
   )
 
   const submit = async (event: SubmitEvent) => {
@@ -119,15 +115,9 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
           />
           <ExpiryPresets onPick={(v) => setValues('expiresAt', v)} testId="create-token-expiry-preset" />
         </div>
-        <FormError message={form.error()} testId="create-token-error" />
-        <div class="flex justify-end gap-2">
-          <Button onClick={props.onClose} data-testid="create-token-cancel">
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" loading={form.pending()} data-testid="create-token-submit">
-            Create token
-          </Button>
-        </div>
+        <DialogFormActions form={form} testId="create-token" onCancel={props.onClose}>
+          Create token
+        </DialogFormActions>
       </form>
     </Dialog>
   )
@@ -194,16 +184,13 @@ export function RenewTokenDialog(props: RenewTokenDialogProps) {
     },
   })
 
-  createEffect(
-    on(
-      () => props.open,
-      (open) => {
-        if (!open) return
-        form.reset()
-        setNever(false)
-        setExpiresAt(inDays(90))
-      },
-    ),
+  onDialogOpen(
+    () => props.open,
+    () => {
+      form.reset()
+      setNever(false)
+      setExpiresAt(inDays(90))
+    },
   )
 
   const submit = async (event: SubmitEvent) => {
@@ -251,15 +238,9 @@ export function RenewTokenDialog(props: RenewTokenDialogProps) {
           onChange={setNever}
           testId="api-token-renew-never"
         />
-        <FormError message={form.error()} testId="api-token-renew-error" />
-        <div class="flex justify-end gap-2">
-          <Button onClick={props.onClose} data-testid="api-token-renew-cancel">
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" loading={form.pending()} data-testid="api-token-renew-submit">
-            Renew
-          </Button>
-        </div>
+        <DialogFormActions form={form} testId="api-token-renew" onCancel={props.onClose}>
+          Renew
+        </DialogFormActions>
       </form>
     </Dialog>
   )
