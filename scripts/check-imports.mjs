@@ -18,7 +18,7 @@ const packages = [
   { dir: 'ui', name: '@prodgy/ui' },
   { dir: 'studio', name: '@prodgy/studio' },
 ]
-const CORE_NEUTRAL = new Set(['zod', 'jose', 'hash-wasm'])
+const CORE_NEUTRAL = new Set(['zod', 'jose', 'hash-wasm', 'gpt-tokenizer'])
 const SPECIFIER =
   /(?:^|[\s;])(?:import|export)\s[^'"`]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm
 
