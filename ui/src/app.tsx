@@ -21,6 +21,9 @@ import { SignupPage } from './pages/signup.tsx'
 
 const ProfilePage = lazy(() => import('./pages/profile.tsx').then((m) => ({ default: m.ProfilePage })))
 const AdminPage = lazy(() => import('./pages/admin/admin-page.tsx').then((m) => ({ default: m.AdminPage })))
+const KnowledgePage = lazy(() =>
+  import('./pages/knowledge/knowledge-page.tsx').then((m) => ({ default: m.KnowledgePage })),
+)
 const WorkspaceSettingsPage = lazy(() =>
   import('./pages/workspace-settings/workspace-settings-page.tsx').then((m) => ({ default: m.WorkspaceSettingsPage })),
 )
@@ -126,6 +129,7 @@ export function App() {
           <Route path="/profile" component={ProfilePage} />
           <Route path="/admin" component={AdminPage} />
           <Route path="/workspaces/:id/settings" component={WorkspaceSettingsPage} />
+          <Route path="/workspaces/:id/knowledge" component={KnowledgePage} />
         </Route>
       </Route>
       <Route path="*" component={NotFoundPage} />

@@ -4,6 +4,9 @@ import { cx } from '../lib/cx.ts'
 export const inputClass =
   'block w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm text-zinc-900 shadow-xs placeholder:text-zinc-400 transition-colors focus:border-brand-500 focus:outline-2 focus:outline-offset-0 focus:outline-brand-500/30 disabled:bg-zinc-100 disabled:text-zinc-500 aria-invalid:border-red-500 aria-invalid:focus:outline-red-500/30 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500 dark:disabled:bg-zinc-800/60 dark:aria-invalid:border-red-500'
 
+/** The same look for a control that sizes itself (selects in toolbars, short inputs in a row). */
+export const inlineInputClass = inputClass.replace('block w-full', 'inline-block')
+
 interface FieldFrameProps {
   id: string
   label: string

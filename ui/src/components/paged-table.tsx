@@ -1,12 +1,12 @@
 import { For, type JSX, Show } from 'solid-js'
 import type { Page } from '../lib/api-types.ts'
-import type { Query } from '../lib/query.ts'
+import type { QueryView } from '../lib/query.ts'
 import { Pagination } from './pagination.tsx'
 import { QueryState } from './query-state.tsx'
 import { type Column, Table, TableHead } from './table.tsx'
 
 interface PagedTableProps<T> {
-  query: Query<Page<T>>
+  query: QueryView<Page<T>>
   /** Names the parts: `${testId}-load-error`, `${testId}-table`, `${testId}-pagination`. */
   testId: string
   /** The table's accessible name. */

@@ -1,11 +1,11 @@
 import { type JSX, Show } from 'solid-js'
-import type { Query } from '../lib/query.ts'
+import type { QueryView } from '../lib/query.ts'
 import { Alert } from './alert.tsx'
 import { Button } from './button.tsx'
 import { Spinner } from './spinner.tsx'
 
 interface QueryStateProps<T> {
-  query: Query<T>
+  query: QueryView<T>
   testId?: string
   /** Receives an accessor, so the content follows refetches without being rebuilt. */
   children: (data: () => T) => JSX.Element

@@ -6,18 +6,36 @@
  * server builds inline.
  */
 import type {
+  AiProviderDto,
+  AiProviderKind,
   ApiTokenDto,
   AuditEntry as AuditEntryDto,
+  CellValue as CellValueDto,
+  ContextSection as ContextSectionDto,
+  ContextSectionType as ContextSectionTypeDto,
+  DocumentStatus as DocumentStatusDto,
+  EmbeddingDetailDto,
+  EmbeddingSummaryDto,
   InvitationDto,
   InvitationStatus as InvitationStatusDto,
+  KnowledgeContextsDto,
+  KnowledgeDocumentChange as KnowledgeDocumentChangeDto,
+  KnowledgeDocumentDto,
+  KnowledgeDocumentPage as KnowledgeDocumentPageDto,
   MeDto,
   MemberDto,
   MemberRole,
   OrganizationDto,
   OutboxMessageDto,
+  OverviewProposal as OverviewProposalDto,
   Page as PageDto,
   PageQuery as PageQueryDto,
+  PipelineSettings as PipelineSettingsDto,
+  SearchHit as SearchHitDto,
+  SearchResult as SearchResultDto,
   SessionDto,
+  StructuredQuery,
+  StructuredQueryResult as StructuredQueryResultDto,
   UserDto,
   WorkspaceDto,
 } from '@prodgy/core'
@@ -83,4 +101,73 @@ export interface HealthStatus {
   status?: string
   checks?: Record<string, unknown>
   [key: string]: unknown
+}
+
+// ---------------------------------------------------------------------------------------------
+// Knowledge base (docs/knowledge.md)
+
+export type DocumentStatus = DocumentStatusDto
+export type KnowledgeDocument = KnowledgeDocumentDto
+/** A page of documents, and whether the organization has an embedding provider. */
+export type KnowledgeDocumentPage = KnowledgeDocumentPageDto
+/** One `document` event of the progress feed (`updatedAt` is the event's id, not part of its data). */
+export type KnowledgeDocumentChange = Omit<KnowledgeDocumentChangeDto, 'updatedAt'> & { updatedAt?: string }
+export type SearchHit = SearchHitDto
+export type SearchResult = SearchResultDto
+export type SearchMode = SearchResult['mode']
+export type CellValue = CellValueDto
+export type StructuredQueryResult = StructuredQueryResultDto
+export type QueryAggregate = StructuredQuery['aggregates'][number]
+export type QueryCondition = StructuredQuery['where'][number]
+export type QueryOperator = QueryCondition['op']
+export type QueryOrder = StructuredQuery['orderBy'][number]
+/** What the Web app sends: the server fills in the defaults of what is left out. */
+export type StructuredQueryRequest = Pick<StructuredQuery, 'documentId' | 'aggregates'> &
+  Partial<Omit<StructuredQuery, 'documentId' | 'aggregates'>> & { workspaceId?: string }
+export type ContextSection = ContextSectionDto
+export type ContextSectionType = ContextSectionTypeDto
+export type KnowledgeContexts = KnowledgeContextsDto
+export type OverviewProposal = OverviewProposalDto
+export type EmbeddingSummary = EmbeddingSummaryDto
+export type EmbeddingDetail = EmbeddingDetailDto
+export type PipelineSettings = PipelineSettingsDto
+
+export interface DocumentListQuery extends PageQuery {
+  status?: DocumentStatus
+  search?: string
+}
+
+export interface SearchRequest {
+  query: string
+  limit?: number
+  mode?: SearchMode
+  filters?: { source?: string[]; tags?: string[]; language?: string[]; documentIds?: string[] }
+}
+
+export interface DocumentImportInput {
+  file: File
+  name?: string
+  description?: string
+  source?: string
+  subject?: string
+  language?: string
+  /** Comma-separated, as the API takes them. */
+  tags?: string
+}
+
+// ---------------------------------------------------------------------------------------------
+// AI provider (Admin)
+
+export type AiProvider = AiProviderDto
+export type AiProviderName = AiProviderKind
+
+/** `apiKey` is write-only: left out keeps the stored key, `null` removes it. Empty strings clear optional fields. */
+export interface AiProviderInput {
+  provider: AiProviderName
+  embeddingModel?: string | null
+  chatModel?: string | null
+  baseUrl?: string | null
+  resourceName?: string | null
+  apiVersion?: string | null
+  apiKey?: string | null
 }

@@ -7,23 +7,38 @@
  *   If the refresh is refused, the session-expired handler runs (the app sends the person to /login).
  */
 import type {
+  AiProvider,
+  AiProviderInput,
   ApiToken,
   AuditEntry,
+  DocumentImportInput,
+  DocumentListQuery,
+  EmbeddingDetail,
+  EmbeddingSummary,
   HealthStatus,
   Invitation,
   InvitationLookup,
   InvitationStatus,
   IssuedApiToken,
+  KnowledgeContexts,
+  KnowledgeDocument,
+  KnowledgeDocumentPage,
   Me,
   Member,
   Organization,
   OrganizationInput,
   OutboxMessage,
+  OverviewProposal,
   Page,
   PageQuery,
   PasswordPolicy,
+  PipelineSettings,
   Role,
+  SearchRequest,
+  SearchResult,
   Session,
+  StructuredQueryRequest,
+  StructuredQueryResult,
   User,
   Workspace,
   WorkspaceInput,
@@ -120,12 +135,19 @@ function buildUrl(path: string, query?: Record<string, QueryValue>): string {
   return search ? `${path}?${search}` : path
 }
 
-async function send(path: string, options: RequestOptions): Promise<Response> {
-  const headers = new Headers({ Accept: 'application/json' })
-  if (options.body !== undefined) headers.set('Content-Type', 'application/json')
-  if (options.auth !== false && accessToken) headers.set('Authorization', `Bearer ${accessToken}`)
+/** The credentials and organization every signed-in request carries (also used by uploads and the event stream). */
+export function authHeaders(accept = 'application/json'): Headers {
+  const headers = new Headers({ Accept: accept })
+  if (accessToken) headers.set('Authorization', `Bearer ${accessToken}`)
   const organizationId = readStorage('local', storageKeys.organizationId)
   if (organizationId) headers.set('X-Organization-Id', organizationId)
+  return headers
+}
+
+async function send(path: string, options: RequestOptions): Promise<Response> {
+  const headers = authHeaders()
+  if (options.body !== undefined) headers.set('Content-Type', 'application/json')
+  if (options.auth === false) headers.delete('Authorization')
   try {
     return await fetch(buildUrl(path, options.query), {
       method: options.method ?? 'GET',
@@ -143,6 +165,11 @@ const statusMessages: Record<number, string> = {
   403: 'You do not have permission to do this.',
   404: 'This was not found.',
   429: 'Too many attempts. Please wait a moment and try again.',
+}
+
+/** Runs the session-expired handler (the event stream and uploads use it when a refresh is refused). */
+export function sessionExpired(): void {
+  sessionExpiredHandler()
 }
 
 async function parse<T>(response: Response): Promise<Envelope<T>> {
@@ -405,6 +432,138 @@ export const listPlatformUsers = (query: PageQuery & { search?: string } = {}) =
 
 export const updatePlatformUser = (userId: string, body: { isSuperAdmin: boolean }) =>
   call<User>(`/api/admin/users/${id(userId)}`, { method: 'PATCH', body })
+
+export const getAiProvider = async (): Promise<AiProvider | null> => {
+  try {
+    return (await call<AiProvider | null>('/api/organizations/current/ai-provider')) ?? null
+  } catch (error) {
+    // no provider yet: answered as `data: null`, or as 404 by a server that treats it as missing
+    if (error instanceof ApiError && error.status === 404 && error.code !== 'organization_not_found') return null
+    throw error
+  }
+}
+
+export const saveAiProvider = (body: AiProviderInput) =>
+  call<AiProvider>('/api/organizations/current/ai-provider', { method: 'PUT', body })
+
+export const deleteAiProvider = () => say('/api/organizations/current/ai-provider', { method: 'DELETE' })
+
+// ---------------------------------------------------------------------------------------------
+// Knowledge base (docs/knowledge.md)
+
+export const listKnowledgeDocuments = (workspaceId: string, query: DocumentListQuery = {}) =>
+  call<KnowledgeDocumentPage>('/api/knowledge-base', { query: { workspaceId, ...query } })
+
+export const getKnowledgeDocument = (documentId: string) =>
+  call<KnowledgeDocument>(`/api/knowledge-base/documents/${id(documentId)}`)
+
+export const retryKnowledgeDocument = (documentId: string) =>
+  call<KnowledgeDocument>(`/api/knowledge-base/documents/${id(documentId)}/retry`, { method: 'POST', body: {} })
+
+export const deleteKnowledgeDocument = (documentId: string) =>
+  say(`/api/knowledge-base/documents/${id(documentId)}`, { method: 'DELETE' })
+
+export const searchKnowledge = (workspaceId: string, body: SearchRequest) =>
+  call<SearchResult>('/api/knowledge-base/search', { method: 'POST', body: { workspaceId, ...body } })
+
+export const queryKnowledgeRows = (body: StructuredQueryRequest) =>
+  call<StructuredQueryResult>('/api/knowledge-base/query', { method: 'POST', body })
+
+export const getKnowledgeContexts = (workspaceId: string) =>
+  call<KnowledgeContexts>('/api/knowledge-base/contexts', { query: { workspaceId } })
+
+export const saveKnowledgeContexts = (workspaceId: string, draft: KnowledgeContexts['draft']) =>
+  call<KnowledgeContexts>('/api/knowledge-base/contexts', { method: 'PUT', body: { workspaceId, draft } })
+
+export const publishKnowledgeContexts = (workspaceId: string) =>
+  call<KnowledgeContexts>('/api/knowledge-base/contexts/publish', { method: 'POST', body: { workspaceId } })
+
+export const generateOverview = (workspaceId: string) =>
+  call<OverviewProposal>('/api/knowledge-base/overview/generate', { method: 'POST', body: { workspaceId } })
+
+export const listEmbeddings = (workspaceId: string, query: PageQuery & { id?: string } = {}) =>
+  call<Page<EmbeddingSummary>>('/api/knowledge-base/embeddings', { query: { workspaceId, ...query } })
+
+export const getEmbedding = (embeddingId: string) =>
+  call<EmbeddingDetail>(`/api/knowledge-base/embeddings/${id(embeddingId)}`)
+
+export const deleteEmbedding = (embeddingId: string) =>
+  say(`/api/knowledge-base/embeddings/${id(embeddingId)}`, { method: 'DELETE' })
+
+export const getPipelineSettings = () => call<PipelineSettings>('/api/knowledge-base/settings')
+
+export const updatePipelineSettings = (body: PipelineSettings) =>
+  call<PipelineSettings>('/api/knowledge-base/settings', { method: 'PUT', body })
+
+/** Multipart: sent with XMLHttpRequest, the one browser API that reports upload progress. */
+function sendForm(path: string, form: FormData, onProgress?: (sent: number, total: number) => void): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', path)
+    xhr.withCredentials = true
+    for (const [key, value] of authHeaders()) xhr.setRequestHeader(key, value)
+    if (onProgress) {
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable) onProgress(event.loaded, event.total)
+      }
+    }
+    xhr.onload = () => {
+      if (xhr.status < 200) {
+        reject(new ApiError(0, 'network_error', 'The upload was interrupted. Check your connection and try again.'))
+        return
+      }
+      const headers = new Headers()
+      for (const line of xhr
+        .getAllResponseHeaders()
+        .trim()
+        .split(/[\r\n]+/)) {
+        const at = line.indexOf(':')
+        if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim())
+      }
+      const empty = xhr.status === 204 || xhr.status === 304
+      resolve(new Response(empty ? null : xhr.responseText, { status: xhr.status, headers }))
+    }
+    xhr.onerror = () =>
+      reject(new ApiError(0, 'network_error', 'The upload was interrupted. Check your connection and try again.'))
+    xhr.send(form)
+  })
+}
+
+async function upload<T>(path: string, form: FormData, onProgress?: (sent: number, total: number) => void) {
+  let response = await sendForm(path, form, onProgress)
+  if (response.status === 401) {
+    if (!(await refreshAccessToken())) {
+      sessionExpiredHandler()
+      return parse<T>(response)
+    }
+    response = await sendForm(path, form, onProgress)
+  }
+  return parse<T>(response)
+}
+
+export async function importKnowledgeDocument(
+  workspaceId: string,
+  input: DocumentImportInput,
+  onProgress?: (sent: number, total: number) => void,
+): Promise<KnowledgeDocument> {
+  const form = new FormData()
+  form.set('workspaceId', workspaceId)
+  for (const key of ['name', 'description', 'source', 'subject', 'language', 'tags'] as const) {
+    const value = input[key]?.trim()
+    if (value) form.set(key, value)
+  }
+  // the file last: the server reads the text fields before it
+  form.set('file', input.file, input.file.name)
+  return (await upload<KnowledgeDocument>('/api/knowledge-base/documents', form, onProgress)).data as KnowledgeDocument
+}
+
+export async function importContextSections(workspaceId: string, file: File) {
+  const form = new FormData()
+  form.set('workspaceId', workspaceId)
+  form.set('file', file, file.name)
+  const envelope = await upload<KnowledgeContexts['draft']>('/api/knowledge-base/contexts/import', form)
+  return { sections: envelope.data ?? [], message: envelope.message ?? '' }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Health (outside /api; answered by every service)

@@ -15,6 +15,9 @@ export interface Query<T> {
   mutate: (value: T | undefined) => void
 }
 
+/** What a view reads of a query (no `mutate`), so a query of a richer page still fits a component of plain pages. */
+export type QueryView<T> = Omit<Query<T>, 'mutate'>
+
 export function createQuery<S, T>(source: () => Source<S>, fetcher: (input: S) => Promise<T>): Query<T> {
   const [data, setData] = createSignal<T | undefined>(undefined)
   const [error, setError] = createSignal<ApiError | null>(null)

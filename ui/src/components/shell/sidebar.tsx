@@ -2,7 +2,7 @@ import { A } from '@solidjs/router'
 import { type Component, For, Show } from 'solid-js'
 import { Dynamic } from 'solid-js/web'
 import { session } from '../../lib/session.ts'
-import { House, Settings2, ShieldCheck } from '../icons.ts'
+import { BookOpen, House, Settings2, ShieldCheck } from '../icons.ts'
 import { Logo } from '../logo.tsx'
 
 interface NavItem {
@@ -13,11 +13,17 @@ interface NavItem {
   end?: boolean
 }
 
-/** Only what exists today; later areas (knowledge, agents, playground…) add their own entries here. */
+/** Only what exists today; later areas (agents, playground…) add their own entries here. */
 function items(): NavItem[] {
   const list: NavItem[] = [{ href: '/', label: 'Home', icon: House, testId: 'nav-home', end: true }]
   const workspace = session.workspace()
   if (workspace) {
+    list.push({
+      href: `/workspaces/${workspace.id}/knowledge`,
+      label: 'Knowledge',
+      icon: BookOpen,
+      testId: 'nav-knowledge',
+    })
     list.push({
       href: `/workspaces/${workspace.id}/settings`,
       label: 'Workspace settings',

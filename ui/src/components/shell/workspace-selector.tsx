@@ -9,10 +9,9 @@ export function WorkspaceSelector() {
   const navigate = useNavigate()
   const choose = (workspaceId: string) => {
     session.selectWorkspace(workspaceId)
-    // On a workspace's settings page, follow the choice to the same tab of the newly chosen workspace.
-    if (/^\/workspaces\/[^/]+\/settings$/.test(location.pathname)) {
-      navigate(`/workspaces/${workspaceId}/settings${location.search}`)
-    }
+    // On a workspace's page (settings, knowledge), follow the choice to the same tab of the newly chosen workspace.
+    const page = /^\/workspaces\/[^/]+\/(settings|knowledge)$/.exec(location.pathname)?.[1]
+    if (page) navigate(`/workspaces/${workspaceId}/${page}${location.search}`)
   }
   return (
     <Show

@@ -1,10 +1,11 @@
 import { Match, Show, Switch } from 'solid-js'
 import { PageHeader } from '../../components/card.tsx'
-import { Boxes, Building2, Inbox, ScrollText, ShieldCheck, Users } from '../../components/icons.ts'
+import { Boxes, BrainCircuit, Building2, Inbox, ScrollText, ShieldCheck, Users } from '../../components/icons.ts'
 import { RestrictedAccess } from '../../components/restricted-access.tsx'
 import { type TabItem, TabPanel, Tabs } from '../../components/tabs.tsx'
 import { useTabParam } from '../../lib/navigation.ts'
 import { session } from '../../lib/session.ts'
+import { AiProviderTab } from './ai-provider-tab.tsx'
 import { AuditLogTab } from './audit-log-tab.tsx'
 import { OrganizationTab } from './organization-tab.tsx'
 import { OutboxTab } from './outbox-tab.tsx'
@@ -12,13 +13,14 @@ import { PlatformUsersTab } from './platform-users-tab.tsx'
 import { UsersTab } from './users-tab.tsx'
 import { WorkspacesTab } from './workspaces-tab.tsx'
 
-type AdminTab = 'organization' | 'workspaces' | 'users' | 'audit' | 'outbox' | 'platform-users'
+type AdminTab = 'organization' | 'workspaces' | 'users' | 'ai-provider' | 'audit' | 'outbox' | 'platform-users'
 
 function tabs(): TabItem<AdminTab>[] {
   const list: TabItem<AdminTab>[] = [
     { id: 'organization', label: 'Organization', icon: Building2 },
     { id: 'workspaces', label: 'Workspaces', icon: Boxes },
     { id: 'users', label: 'Users', icon: Users },
+    { id: 'ai-provider', label: 'AI provider', icon: BrainCircuit },
     { id: 'audit', label: 'Audit log', icon: ScrollText },
   ]
   if (session.isSuperAdmin()) {
@@ -50,6 +52,9 @@ export function AdminPage() {
             </Match>
             <Match when={tab() === 'users'}>
               <UsersTab />
+            </Match>
+            <Match when={tab() === 'ai-provider'}>
+              <AiProviderTab />
             </Match>
             <Match when={tab() === 'audit'}>
               <AuditLogTab />

@@ -1,0 +1,107 @@
+import { A, useParams } from '@solidjs/router'
+import { createEffect, Match, Show, Switch } from 'solid-js'
+import { buttonStyles } from '../../components/button.tsx'
+import { PageHeader } from '../../components/card.tsx'
+import { BrainCircuit, Database, Layers, LayoutDashboard } from '../../components/icons.ts'
+import { QueryState } from '../../components/query-state.tsx'
+import { RestrictedAccess } from '../../components/restricted-access.tsx'
+import { type TabItem, TabPanel, Tabs } from '../../components/tabs.tsx'
+import * as api from '../../lib/api.ts'
+import { useTabParam } from '../../lib/navigation.ts'
+import { createQuery } from '../../lib/query.ts'
+import { session } from '../../lib/session.ts'
+import { ContextsTab } from './contexts-tab.tsx'
+import { EmbeddingsTab } from './embeddings-tab.tsx'
+import { OverviewTab } from './overview-tab.tsx'
+import { StorageTab } from './storage-tab.tsx'
+
+export type KnowledgeTab = 'overview' | 'storage' | 'contexts' | 'embeddings'
+
+function tabs(): TabItem<KnowledgeTab>[] {
+  const list: TabItem<KnowledgeTab>[] = [
+    { id: 'overview', label: 'Overview', icon: LayoutDashboard },
+    { id: 'storage', label: 'Storage', icon: Database },
+    { id: 'contexts', label: 'Contexts', icon: Layers },
+  ]
+  if (session.isSuperAdmin()) list.push({ id: 'embeddings', label: 'Embeddings', icon: BrainCircuit })
+  return list
+}
+
+/** `/workspaces/:id/knowledge?tab=overview|storage|contexts|embeddings`: the workspace's knowledge base. */
+export function KnowledgePage() {
+  const params = useParams<{ id: string }>()
+  const [tab, setTab] = useTabParam(() => tabs().map((t) => t.id), 'overview')
+  const workspace = createQuery(
+    () => params.id,
+    (id) => api.getWorkspace(id),
+  )
+
+  // Opening a workspace's knowledge base also makes it the current workspace.
+  createEffect(() => {
+    const id = params.id
+    if (id && session.workspaces().some((w) => w.id === id) && session.workspace()?.id !== id) {
+      session.selectWorkspace(id)
+    }
+  })
+
+  const forbidden = () => {
+    const status = workspace.error()?.status
+    return status === 403 || status === 404
+  }
+  // the page shows one workspace at a time; another id starts its tabs afresh
+  const current = () => {
+    const data = workspace.data()
+    return data && data.id === params.id ? data : undefined
+  }
+
+  return (
+    <Show
+      when={!forbidden()}
+      fallback={
+        <Show
+          when={workspace.error()?.status === 403}
+          fallback={
+            <div class="py-16 text-center" data-testid="kb-workspace-not-found">
+              <h1 class="text-xl font-semibold">Workspace not found</h1>
+              <p class="mt-2 text-sm text-zinc-500 dark:text-zinc-400">It may have been deleted.</p>
+              <A href="/" class={`${buttonStyles('secondary')} mt-6`}>
+                Back to home
+              </A>
+            </div>
+          }
+        >
+          <RestrictedAccess message="You do not have access to this workspace. Ask an Admin to add you." />
+        </Show>
+      }
+    >
+      <QueryState query={{ ...workspace, data: current }} testId="kb-workspace">
+        {(loaded) => (
+          <div data-testid="kb-page" data-workspace-id={loaded().id}>
+            <PageHeader title="Knowledge base" description={`What agents know about ${loaded().name}.`} />
+            <Tabs label="Knowledge base" tabs={tabs()} value={tab()} onChange={setTab} testIdPrefix="kb-tab" />
+            <Show when={loaded().id} keyed>
+              {(_id) => (
+                <TabPanel id={tab()}>
+                  <Switch>
+                    <Match when={tab() === 'overview'}>
+                      <OverviewTab workspace={loaded()} onSaved={(saved) => workspace.mutate(saved)} />
+                    </Match>
+                    <Match when={tab() === 'storage'}>
+                      <StorageTab workspace={loaded()} />
+                    </Match>
+                    <Match when={tab() === 'contexts'}>
+                      <ContextsTab workspace={loaded()} />
+                    </Match>
+                    <Match when={tab() === 'embeddings'}>
+                      <EmbeddingsTab workspaceId={loaded().id} />
+                    </Match>
+                  </Switch>
+                </TabPanel>
+              )}
+            </Show>
+          </div>
+        )}
+      </QueryState>
+    </Show>
+  )
+}
