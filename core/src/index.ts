@@ -14,10 +14,73 @@ export {
 } from './config/rate-limit-config.ts'
 export * from './crypto/password-hash.ts'
 export * from './crypto/random.ts'
+export * from './crypto/secret-box.ts'
 export * from './db/database.ts'
 export { migrations } from './db/migrations.generated.ts'
 export * from './db/migrator.ts'
 export * from './errors.ts'
+export * from './knowledge/ai-providers.ts'
+export { chunkDocument, countTokens, MIN_CHUNK_SIZE_TOKENS } from './knowledge/chunker.ts'
+export {
+  type ContextSection,
+  contextSectionSchema,
+  contextSectionsSchema,
+  contextsToParsedDocument,
+  getContexts,
+  importMarkdownSections,
+  type KnowledgeContextsDto,
+  publishContexts,
+  saveContextDraft,
+  saveContextDraftSchema,
+} from './knowledge/contexts.ts'
+export * from './knowledge/detect-format.ts'
+export * from './knowledge/document-error.ts'
+export {
+  deleteDocument,
+  documentChanges,
+  fileTooLargeError,
+  getDocument,
+  type ImportDocumentInput,
+  importDocument,
+  type KnowledgeDocumentChange,
+  type KnowledgeDocumentDto,
+  type KnowledgeDocumentPage,
+  type KnowledgeProviderStatus,
+  type KnowledgeScope,
+  knowledgeProviderStatus,
+  type ListDocumentsQuery,
+  listDocuments,
+  resolveKnowledgeWorkspace,
+  retryDocument,
+  toKnowledgeDocumentDto,
+} from './knowledge/documents.ts'
+export * from './knowledge/embeddings.ts'
+export {
+  deleteEmbedding,
+  type EmbeddingDetailDto,
+  type EmbeddingSummaryDto,
+  getEmbedding,
+  listEmbeddings,
+  listEmbeddingsQuerySchema,
+} from './knowledge/embeddings-viewer.ts'
+export {
+  AI_PROVIDER_REQUIRED_MESSAGE,
+  generateOverview,
+  OVERVIEW_BLOCKS,
+  type OverviewDeps,
+  type OverviewProposal,
+  overviewProposalSchema,
+} from './knowledge/overview.ts'
+export {
+  getPipelineSettings,
+  type PipelineSettings,
+  pipelineSettingsSchema,
+  updatePipelineSettings,
+} from './knowledge/pipeline-settings.ts'
+export { fuseRankings, RRF_K, type SearchDeps, searchKnowledge } from './knowledge/search.ts'
+export { compileStructuredQuery, queryRows } from './knowledge/structured-query.ts'
+export * from './knowledge/text-search.ts'
+export * from './knowledge/types.ts'
 export * from './log.ts'
 export * from './mail/dev-outbox-transport.ts'
 export * from './mail/mail-port.ts'
@@ -55,3 +118,5 @@ export * from './services/principal-resolver.ts'
 export * from './services/sessions.ts'
 export * from './services/users.ts'
 export * from './services/workspace-access.ts'
+export * from './storage/file-storage.ts'
+export { createMemoryFileStorage, type MemoryFileStorage } from './storage/memory-file-storage.ts'

@@ -90,12 +90,15 @@ export async function runStart(): Promise<number> {
     await queue.close({ timeoutMs: 1000 })
     throw error
   }
+  // One process, one store and one key: the workers read the files the API stored and decrypt what it saved.
   const worker = createWorkerService({
     db: api.platform.db,
     queue,
     mail: mailTransportFor(env, logger),
     log: logger,
     concurrency: env.PRODGY_WORKER_CONCURRENCY,
+    storage: api.storage,
+    encryptionKey: api.platform.settings.encryptionKey,
   })
   await worker.start()
   const front = createFrontDoor({ api: api.app.fetch, uiDist: UI_DIST, studioDist: STUDIO_DIST })

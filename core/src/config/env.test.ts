@@ -26,6 +26,18 @@ describe('configuration', () => {
     assert.equal(env.PRODGY_DATA_DIR, './.prodgy/data')
     assert.equal(env.DATABASE_URL, undefined)
     assert.equal(env.PRODGY_ALLOW_SIGNUP, true)
+    assert.equal(env.PRODGY_FILES_DIR, './.prodgy/files')
+    assert.equal(env.PRODGY_KEY_FILE, './.prodgy/encryption.key')
+  })
+
+  it('keeps an embedded installation in one folder: files and key beside the data folder', () => {
+    const env = parseEnv({ PRODGY_DATA_DIR: '/srv/prodgy/data' })
+    assert.equal(env.PRODGY_FILES_DIR, '/srv/prodgy/files')
+    assert.equal(env.PRODGY_KEY_FILE, '/srv/prodgy/encryption.key')
+    assert.equal(
+      parseEnv({ PRODGY_DATA_DIR: '/srv/prodgy/data', PRODGY_FILES_DIR: '/mnt/files' }).PRODGY_FILES_DIR,
+      '/mnt/files',
+    )
   })
 
   it('names the variable when a value is wrong', () => {

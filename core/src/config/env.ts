@@ -51,10 +51,14 @@ export const envSchema = z.object({
    * Encrypts stored secrets (provider API keys) with AES-256-GCM; 32+ characters. In the embedded mode one is
    * generated into PRODGY_KEY_FILE on first start; with DATABASE_URL it must be set.
    */
-  PRODGY_ENCRYPTION_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
-  PRODGY_KEY_FILE: z.string().default('./.prodgy/encryption.key'),
-  /** Uploaded files in the embedded mode (when neither S3 nor Supabase Storage is configured). */
-  PRODGY_FILES_DIR: z.string().default('./.prodgy/files'),
+  PRODGY_ENCRYPTION_KEY: optionalText.refine(
+    (v) => v === undefined || v.length >= 32,
+    'must be at least 32 characters',
+  ),
+  /** Defaults to `encryption.key` beside the data folder, so one folder holds an embedded installation. */
+  PRODGY_KEY_FILE: optionalText,
+  /** Uploaded files when neither S3 nor Supabase Storage is configured; defaults to `files` beside the data folder. */
+  PRODGY_FILES_DIR: optionalText,
   PRODGY_KB_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(50),
   S3_ENDPOINT: optionalText,
   S3_REGION: z.string().default('us-east-1'),
@@ -73,11 +77,30 @@ export const envSchema = z.object({
   MAIL_FROM: z.string().default('Prodgy <no-reply@localhost>'),
 })
 
-export type Env = z.infer<typeof envSchema>
+type ParsedEnv = z.infer<typeof envSchema>
+export type Env = Omit<ParsedEnv, 'PRODGY_KEY_FILE' | 'PRODGY_FILES_DIR'> & {
+  PRODGY_KEY_FILE: string
+  PRODGY_FILES_DIR: string
+}
+
+/** The folder that holds the data folder: `./.prodgy` for `./.prodgy/data`; `./.prodgy` for an in-memory database. */
+function installationDir(dataDir: string): string {
+  if (dataDir === 'memory://' || dataDir === ':memory:') return './.prodgy'
+  const trimmed = dataDir.replace(/[\\/]+$/, '')
+  const cut = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'))
+  return cut > 0 ? trimmed.slice(0, cut) : '.'
+}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source)
-  if (result.success) return result.data
+  if (result.success) {
+    const home = installationDir(result.data.PRODGY_DATA_DIR)
+    return {
+      ...result.data,
+      PRODGY_KEY_FILE: result.data.PRODGY_KEY_FILE ?? `${home}/encryption.key`,
+      PRODGY_FILES_DIR: result.data.PRODGY_FILES_DIR ?? `${home}/files`,
+    }
+  }
   const lines = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
   throw new ValidationError(`Invalid configuration:\n  ${lines.join('\n  ')}`)
 }

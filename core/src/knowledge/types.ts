@@ -119,7 +119,12 @@ export const structuredQuerySchema = z.object({
       z.object({
         column: z.string().min(1).max(200),
         op: z.enum(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'in']),
-        value: z.union([z.string().max(1000), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()])).max(100)]),
+        value: z.union([
+          z.string().max(1000),
+          z.number(),
+          z.boolean(),
+          z.array(z.union([z.string(), z.number()])).max(100),
+        ]),
       }),
     )
     .max(20)

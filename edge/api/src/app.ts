@@ -14,8 +14,10 @@ import type { ApiDeps } from './deps.ts'
 import { rateLimit } from './middleware/rate-limit.ts'
 import { requestContext } from './middleware/request-context.ts'
 import { registerAdminRoutes } from './routes/admin-routes.ts'
+import { registerAiProviderRoutes } from './routes/ai-provider-routes.ts'
 import { registerAuthRoutes } from './routes/auth-routes.ts'
 import { registerHealthRoutes } from './routes/health-routes.ts'
+import { KNOWLEDGE_UPLOAD_PATH, registerKnowledgeRoutes } from './routes/knowledge-routes.ts'
 import { registerMeRoutes } from './routes/me-routes.ts'
 import { registerMemberRoutes } from './routes/member-routes.ts'
 import { registerOrganizationRoutes } from './routes/organization-routes.ts'
@@ -68,12 +70,13 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   })
 
   app.use('*', requestContext({ logger: deps.logger, trustProxy: deps.trustProxy, clientIp: deps.clientIp }))
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: (c) => errorResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
-    }),
+  const jsonBodyLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: (c) => errorResponse(c, 413, 'payload_too_large', 'The request body is larger than 1 MB.'),
+  })
+  // the knowledge-base upload route applies its own, larger limit
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === KNOWLEDGE_UPLOAD_PATH ? next() : jsonBodyLimit(c, next),
   )
   const limitOptions = { limiter: deps.rateLimiter, trustProxy: deps.trustProxy, clientIp: deps.clientIp }
   const authLimit = rateLimit({ ...limitOptions, rule: deps.rateLimits.auth, keyPrefix: 'auth' })
@@ -88,9 +91,11 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerAuthRoutes(router)
   registerMeRoutes(router)
   registerOrganizationRoutes(router)
+  registerAiProviderRoutes(router)
   registerMemberRoutes(router)
   registerTokenRoutes(router)
   registerAdminRoutes(router)
+  registerKnowledgeRoutes(router)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,4 +1,13 @@
-import type { IdentityProvider, Logger, Platform, RateLimiterPort, RateLimitRule } from '@prodgy/core'
+import type {
+  AiProviderConfig,
+  EmbeddingPort,
+  FileStoragePort,
+  IdentityProvider,
+  Logger,
+  Platform,
+  RateLimiterPort,
+  RateLimitRule,
+} from '@prodgy/core'
 import type { Context } from 'hono'
 
 /** Everything the API app needs, built by a runtime entry file or the CLI. */
@@ -21,4 +30,12 @@ export interface ApiDeps {
    * reference works offline. Runtimes without a file system leave it out and the page loads them from a CDN.
    */
   swaggerAsset?: (file: string) => Promise<Response | undefined>
+  /** Where knowledge-base uploads are stored (a local folder, S3 or Supabase Storage; memory in tests). */
+  storage: FileStoragePort
+  /** The organization's embedding model, or undefined when it has none (search is then full text only). */
+  embedderFor?: (organizationId: string) => Promise<EmbeddingPort | undefined>
+  /** One completion from the organization's chat model (generated overview blocks); undefined when not wired. */
+  generateText?: (organizationId: string, prompt: string) => Promise<string>
+  /** Builds an embedder from provider settings, to check them before they are saved; loaded on first use. */
+  embedderFactory?: () => Promise<(config: AiProviderConfig) => EmbeddingPort>
 }

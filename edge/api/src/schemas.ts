@@ -156,3 +156,141 @@ export const meSchema = z
     apiToken: z.object({ id: z.uuid(), workspaceId: z.uuid() }).optional(),
   })
   .openapi('Me')
+
+// ---------------------------------------------------------------- knowledge base (docs/knowledge.md)
+
+const documentStatusSchema = z.enum(['queued', 'parsing', 'embedding', 'ready', 'failed'])
+
+export const knowledgeDocumentSchema = z
+  .object({
+    id: z.uuid(),
+    workspaceId: z.uuid(),
+    kind: z.enum(['file', 'context']),
+    name: z.string(),
+    description: nullableText,
+    source: nullableText,
+    subject: nullableText,
+    language: nullableText,
+    tags: z.array(z.string()),
+    fileName: nullableText,
+    format: nullableText.openapi({ example: 'pdf' }),
+    sizeBytes: z.number(),
+    status: documentStatusSchema,
+    progress: z.number().openapi({ example: 40 }),
+    errorCode: nullableText.openapi({ example: 'format_mismatch' }),
+    error: nullableText,
+    chunkCount: z.number(),
+    rowCount: z.number(),
+    embeddingModel: nullableText,
+    createdAt: when,
+    updatedAt: when,
+  })
+  .openapi('KnowledgeDocument')
+
+export const knowledgeDocumentPageSchema = z
+  .object({
+    items: z.array(knowledgeDocumentSchema),
+    page: z.number(),
+    pageSize: z.number(),
+    total: z.number(),
+    provider: z.object({ configured: z.boolean(), embeddingModel: nullableText }),
+  })
+  .openapi('KnowledgeDocumentPage')
+
+export const knowledgeDocumentChangeSchema = z
+  .object({
+    id: z.uuid(),
+    status: documentStatusSchema,
+    progress: z.number(),
+    errorCode: nullableText,
+    error: nullableText,
+    chunkCount: z.number(),
+  })
+  .openapi('KnowledgeDocumentChange')
+
+export const searchResultSchema = z
+  .object({
+    hits: z.array(
+      z.object({
+        chunkId: z.uuid(),
+        documentId: z.uuid(),
+        documentName: z.string(),
+        content: z.string(),
+        score: z.number(),
+        ranks: z.object({ text: z.number().optional(), vector: z.number().optional() }),
+        metadata: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    mode: z.enum(['hybrid', 'text', 'vector']),
+    notice: z.string().optional(),
+  })
+  .openapi('SearchResult')
+
+const cellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()])
+
+export const structuredQueryResultSchema = z
+  .object({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), cellSchema)) })
+  .openapi('StructuredQueryResult')
+
+/** A context section: `id`, `type`, `title` and the fields of its type (see `contextSectionSchema` in core). */
+const contextSectionDocSchema = z
+  .object({ id: z.string(), type: z.string().openapi({ example: 'list' }), title: z.string() })
+  .catchall(z.unknown())
+  .openapi('ContextSection')
+
+export const knowledgeContextsSchema = z
+  .object({
+    draft: z.array(contextSectionDocSchema),
+    published: z.array(contextSectionDocSchema),
+    version: z.number(),
+    publishedAt: when.nullable(),
+  })
+  .openapi('KnowledgeContexts')
+
+export const overviewProposalResponseSchema = z
+  .object({
+    vision: z.string(),
+    targetAudience: z.string(),
+    personas: z.string(),
+    valueProposition: z.string(),
+    okrs: z.string(),
+  })
+  .openapi('OverviewProposal')
+
+export const embeddingSummarySchema = z
+  .object({
+    id: z.uuid(),
+    insertedAt: when,
+    metadata: z.record(z.string(), z.unknown()),
+    version: z.number(),
+    documentId: z.uuid(),
+    preview: z.string(),
+  })
+  .openapi('EmbeddingSummary')
+
+export const embeddingDetailSchema = z
+  .object({
+    id: z.uuid(),
+    insertedAt: when,
+    metadata: z.record(z.string(), z.unknown()),
+    version: z.number(),
+    documentId: z.uuid(),
+    workspaceId: z.uuid(),
+    documentName: z.string(),
+    ordinal: z.number(),
+    content: z.string(),
+    tokenCount: z.number(),
+    textConfig: z.string(),
+    embeddingModel: nullableText,
+    embeddingDimensions: z.number().nullable(),
+  })
+  .openapi('Embedding')
+
+export const pipelineSettingsResponseSchema = z
+  .object({
+    chunkSizeTokens: z.number(),
+    chunkOverlapTokens: z.number(),
+    embeddingBatchSize: z.number(),
+    embeddingConcurrency: z.number(),
+  })
+  .openapi('PipelineSettings')

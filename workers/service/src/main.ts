@@ -21,6 +21,7 @@ import {
   withTimeout,
 } from '@prodgy/core'
 import { createBullmqQueue } from '@prodgy/core/adapters/bullmq'
+import { createFileStorageFromEnv } from '@prodgy/core/adapters/file-storage-from-env'
 import { createPostgresDatabase } from '@prodgy/core/adapters/postgres'
 import { createHealthApp } from './health.ts'
 import { createSmtpTransport } from './smtp-transport.ts'
@@ -84,7 +85,27 @@ export async function runWorkerFromEnv(
       mail = createDevOutboxTransport({ log })
     }
 
-    const service = createWorkerService({ db, queue, mail, log, concurrency: config.PRODGY_WORKER_CONCURRENCY })
+    // The API stores uploads where the same environment points; a separate worker must read them from there.
+    const files = createFileStorageFromEnv(config)
+    if (files.storage.kind === 'local') {
+      log.warn('documents are read from a local folder: the API must write to the same folder (a shared volume)', {
+        storage: files.description,
+      })
+    }
+    // With PostgreSQL the key must come from the environment: every API and worker process shares the secrets.
+    const encryptionKey = config.PRODGY_ENCRYPTION_KEY
+    if (!encryptionKey) {
+      log.warn('PRODGY_ENCRYPTION_KEY is not set: providers with a stored API key cannot embed documents')
+    }
+    const service = createWorkerService({
+      db,
+      queue,
+      mail,
+      log,
+      concurrency: config.PRODGY_WORKER_CONCURRENCY,
+      storage: files.storage,
+      encryptionKey,
+    })
     await service.start()
 
     const app = createHealthApp({ db, queue })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
   createInProcessQueue,
+  createMemoryFileStorage,
   type Database,
   enqueueOutboxMessage,
   migrate,
@@ -19,6 +20,8 @@ import { type SmtpTestServer, startSmtpTestServer } from './__fixtures__/smtp-se
 import { createSmtpTransport, createWorkerService } from './index.ts'
 
 const redis = testService('redis')
+// email only here; the knowledge handlers have their own suites
+const storage = createMemoryFileStorage()
 
 async function waitForStatus(db: Database, id: string, status: string, timeoutMs = 15_000): Promise<OutboxMessage> {
   const started = Date.now()
@@ -67,7 +70,7 @@ for (const target of targets) {
         secure: false,
         from: 'Prodgy <no-reply@prodgy.example>',
       })
-      const service = createWorkerService({ db, queue, mail, log: silentLogger, concurrency: 2 })
+      const service = createWorkerService({ db, queue, mail, log: silentLogger, concurrency: 2, storage })
       await service.start()
       try {
         const rendered = renderConfirmEmail({ name: 'Ada', link: 'https://prodgy.example/confirm/1' })
@@ -98,7 +101,7 @@ for (const target of targets) {
         secure: false,
         from: 'no-reply@prodgy.example',
       })
-      const service = createWorkerService({ db, queue, mail, log: silentLogger, concurrency: 1 })
+      const service = createWorkerService({ db, queue, mail, log: silentLogger, concurrency: 1, storage })
       await service.start()
       try {
         await waitForStatus(db, id, 'sent')
@@ -111,7 +114,7 @@ for (const target of targets) {
     it('records the SMTP error and keeps the row queued while retries remain', async () => {
       const queue = target.create()
       const mail = createSmtpTransport({ host: '127.0.0.1', port: 1, secure: false, from: 'no-reply@prodgy.example' })
-      const service = createWorkerService({ db, queue, mail, log: silentLogger, concurrency: 1 })
+      const service = createWorkerService({ db, queue, mail, log: silentLogger, concurrency: 1, storage })
       await service.start()
       try {
         const rendered = renderConfirmEmail({ link: 'https://prodgy.example/confirm/3' })

@@ -4,10 +4,14 @@
  * the client address; the CLI calls it for `prodgy api`.
  */
 import {
+  ConflictError,
   createLogger,
   createPlatform,
+  type EmbeddingPort,
   enqueueOutboxMessage,
+  type FileStoragePort,
   type Logger,
+  loadAiProviderConfig,
   migrate,
   migrations,
   type Platform,
@@ -17,15 +21,19 @@ import {
 } from '@prodgy/core'
 import { createBullmqQueue } from '@prodgy/core/adapters/bullmq'
 import { createDatabaseFromEnv, type ReleaseLock } from '@prodgy/core/adapters/database-from-env'
+import { createFileStorageFromEnv } from '@prodgy/core/adapters/file-storage-from-env'
 import { createRateLimiterFromEnv } from '@prodgy/core/adapters/rate-limiter-from-env'
 import type { Context } from 'hono'
 import { createApiApp } from '../app.ts'
+import { resolveEncryptionKey } from './encryption-key.ts'
 import { createSwaggerAssets } from './swagger-assets.ts'
 
 export interface RunningApi {
   app: ReturnType<typeof createApiApp>
   logger: Logger
   platform: Platform
+  /** The file store uploads go to; the one-process mode hands the same one to the workers. */
+  storage: FileStoragePort
   close(): Promise<void>
 }
 
@@ -56,10 +64,16 @@ export async function createApiFromEnv(
       const owned = queue
       closers.push(() => owned.close({ timeoutMs: 5000 }))
     }
+    // The embedded mode generates one into PRODGY_KEY_FILE; with PostgreSQL it must be configured.
+    const encryptionKey = resolveEncryptionKey(env, { log: logger })
+    if (!encryptionKey) {
+      logger.warn('PRODGY_ENCRYPTION_KEY is not set: AI provider keys cannot be saved until it is')
+    }
     const platform = await createPlatform({
       db: database.db,
       log: logger,
       env,
+      encryptionKey,
       dispatchEmail: async (outboxId) => {
         if (!queue) return
         try {
@@ -82,6 +96,38 @@ export async function createApiFromEnv(
     const readinessChecks: Record<string, (t: number) => Promise<boolean>> = {}
     if (queue && env.REDIS_URL) readinessChecks.queue = (t) => (queue as QueuePort).ping(t)
     if (rateLimiter.kind !== 'memory') readinessChecks.rateLimiter = (t) => rateLimiter.ping(t)
+    const files = createFileStorageFromEnv(env)
+    logger.info('file storage ready', { storage: files.description })
+    const db = database.db
+    // The AI SDK is loaded on first use: it is large, and on Deno its OIDC helper reads the host name at import,
+    // which needs --allow-sys; an install without an AI provider never loads it.
+    let aiSdk: Promise<[typeof import('@prodgy/core/adapters/ai-sdk'), typeof import('ai')]> | undefined
+    const loadAiSdk = () => {
+      aiSdk ??= Promise.all([import('@prodgy/core/adapters/ai-sdk'), import('ai')])
+      return aiSdk
+    }
+    // The provider row is read on every call, so a change in the settings takes effect on the next search.
+    const embedderFor = async (organizationId: string): Promise<EmbeddingPort | undefined> => {
+      const config = await loadAiProviderConfig(db, organizationId, platform.settings.encryptionKey)
+      if (!config?.embeddingModel) return undefined
+      const [{ createEmbedder }] = await loadAiSdk()
+      // interactive calls fail fast: search falls back to full text rather than keep a person waiting
+      return createEmbedder(config, { timeoutMs: 15_000, attempts: 1, maxRetries: 1 })
+    }
+    const generateChatText = async (organizationId: string, prompt: string): Promise<string> => {
+      const config = await loadAiProviderConfig(db, organizationId, platform.settings.encryptionKey)
+      if (!config?.chatModel) {
+        throw new ConflictError('No chat model is configured for this organization.', 'ai_provider_required')
+      }
+      const [{ createChatModel }, { generateText }] = await loadAiSdk()
+      const result = await generateText({
+        model: createChatModel(config),
+        prompt,
+        maxRetries: 2,
+        abortSignal: AbortSignal.timeout(120_000),
+      })
+      return result.text
+    }
     const app = createApiApp({
       platform,
       logger,
@@ -92,11 +138,16 @@ export async function createApiFromEnv(
       readinessChecks,
       secureCookies: env.PRODGY_PUBLIC_URL.startsWith('https:'),
       swaggerAsset: createSwaggerAssets(),
+      storage: files.storage,
+      embedderFor,
+      generateText: generateChatText,
+      embedderFactory: async () => (await loadAiSdk())[0].createEmbedder,
     })
     return {
       app,
       logger,
       platform,
+      storage: files.storage,
       async close() {
         for (const close of closers.reverse()) {
           await close().catch((error) => logger.warn('shutdown step failed', { error }))

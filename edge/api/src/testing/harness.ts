@@ -4,9 +4,13 @@
  */
 import {
   createLogger,
+  createMemoryFileStorage,
   createMemoryRateLimiter,
   createPlatform,
   type Database,
+  type EmbeddingPort,
+  type JobName,
+  type MemoryFileStorage,
   type Platform,
   parseEnv,
 } from '@prodgy/core'
@@ -17,6 +21,10 @@ export interface TestApi {
   platform: Platform
   /** Every log line the app wrote, for asserting that no secret reached one. */
   logLines: string[]
+  /** Uploaded files, in memory. */
+  storage: MemoryFileStorage
+  /** Every job the platform queued, in order. */
+  enqueued: { name: JobName; payload: unknown }[]
   request(
     path: string,
     init?: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> },
@@ -35,15 +43,26 @@ export interface TestApi {
 
 export async function createTestApi(
   db: Database,
-  options: { env?: Record<string, string>; authLimit?: { limit: number; windowSeconds: number } } = {},
+  options: {
+    env?: Record<string, string>
+    authLimit?: { limit: number; windowSeconds: number }
+    /** The embedder every organization gets; none by default (full-text search only). */
+    embedder?: EmbeddingPort
+    generateText?: (organizationId: string, prompt: string) => Promise<string>
+  } = {},
 ): Promise<TestApi> {
   const logLines: string[] = []
+  const storage = createMemoryFileStorage()
+  const enqueued: TestApi['enqueued'] = []
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) })
   const platform = await createPlatform({
     db,
     log: logger,
     env: parseEnv({ PRODGY_PUBLIC_URL: 'http://prodgy.test', ...options.env }),
     dispatchEmail: async () => undefined,
+    enqueue: async (name, payload) => {
+      enqueued.push({ name, payload })
+    },
   })
   const app = createApiApp({
     platform,
@@ -56,11 +75,18 @@ export async function createTestApi(
     clientIp: () => '203.0.113.7',
     trustProxy: false,
     secureCookies: false,
+    storage,
+    ...(options.embedder ? { embedderFor: async () => options.embedder } : {}),
+    ...(options.generateText ? { generateText: options.generateText } : {}),
+    // the real AI SDK adapter: tests point providers at the local OpenAI-compatible test server
+    embedderFactory: async () => (await import('@prodgy/core/adapters/ai-sdk')).createEmbedder,
   })
   return {
     app,
     platform,
     logLines,
+    storage,
+    enqueued,
     async request(path, init = {}) {
       const headers: Record<string, string> = { ...init.headers }
       if (init.body !== undefined) headers['content-type'] = 'application/json'
