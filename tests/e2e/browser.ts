@@ -75,3 +75,19 @@ export async function startPlatform(): Promise<Platform> {
     },
   }
 }
+
+export const ADMIN = { fullName: 'Ada Lovelace', email: 'ada@acme.test', password: 'Correct-Horse-9' }
+
+/** The first-run setup page, filled in as the first Super Admin of Acme with the workspace Rocket App. */
+export async function completeSetup(page: Page): Promise<void> {
+  await page.goto('/')
+  await page.getByTestId('setup-page').waitFor()
+  await page.getByTestId('setup-full-name').fill(ADMIN.fullName)
+  await page.getByTestId('setup-email').fill(ADMIN.email)
+  await page.getByTestId('setup-password').fill(ADMIN.password)
+  await page.getByTestId('setup-password-confirm').fill(ADMIN.password)
+  await page.getByTestId('setup-organization-name').fill('Acme')
+  await page.getByTestId('setup-workspace-name').fill('Rocket App')
+  await page.getByTestId('setup-submit').click()
+  await page.getByTestId('home-page').waitFor()
+}

@@ -8,9 +8,7 @@ import { after, before, describe, it } from 'node:test'
 import { type OpenAiTestServer, startOpenAiTestServer } from '@prodgy/core/testing/openai-test-server'
 import { PDFDocument, StandardFonts } from 'pdf-lib'
 import type { Page } from 'playwright-core'
-import { chromiumService, type Platform, startPlatform } from './browser.ts'
-
-const PASSWORD = 'Correct-Horse-9'
+import { chromiumService, completeSetup, type Platform, startPlatform } from './browser.ts'
 
 async function makePdf(): Promise<Buffer> {
   const pdf = await PDFDocument.create()
@@ -43,15 +41,7 @@ describe('hybrid search with an AI provider in Chromium', { skip: chromiumServic
   })
 
   it('sets up and configures the organization’s AI provider, which is checked before it is saved', async () => {
-    await page.goto('/')
-    await page.getByTestId('setup-full-name').fill('Ada Lovelace')
-    await page.getByTestId('setup-email').fill('ada@acme.test')
-    await page.getByTestId('setup-password').fill(PASSWORD)
-    await page.getByTestId('setup-password-confirm').fill(PASSWORD)
-    await page.getByTestId('setup-organization-name').fill('Acme')
-    await page.getByTestId('setup-workspace-name').fill('Rocket App')
-    await page.getByTestId('setup-submit').click()
-    await page.getByTestId('home-page').waitFor()
+    await completeSetup(page)
 
     await page.goto('/admin?tab=ai-provider')
     await page.getByTestId('ai-provider-provider').selectOption('openai_compatible')

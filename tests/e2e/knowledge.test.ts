@@ -8,9 +8,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { crc32 } from 'node:zlib'
 import type { Page } from 'playwright-core'
-import { chromiumService, type Platform, startPlatform } from './browser.ts'
+import { chromiumService, completeSetup, type Platform, startPlatform } from './browser.ts'
 
-const PASSWORD = 'Correct-Horse-9'
 const READY_MS = 120_000
 
 const MARKDOWN = [
@@ -156,16 +155,7 @@ describe('the knowledge base in Chromium', { skip: chromiumService.skip }, () =>
   })
 
   it('opens the knowledge base of the current workspace from the sidebar', async () => {
-    await page.goto('/')
-    await page.getByTestId('setup-page').waitFor()
-    await page.getByTestId('setup-full-name').fill('Ada Lovelace')
-    await page.getByTestId('setup-email').fill('ada@acme.test')
-    await page.getByTestId('setup-password').fill(PASSWORD)
-    await page.getByTestId('setup-password-confirm').fill(PASSWORD)
-    await page.getByTestId('setup-organization-name').fill('Acme')
-    await page.getByTestId('setup-workspace-name').fill('Rocket App')
-    await page.getByTestId('setup-submit').click()
-    await page.getByTestId('home-page').waitFor()
+    await completeSetup(page)
 
     await page.getByTestId('nav-knowledge').click()
     await page.getByTestId('kb-page').waitFor()
