@@ -10,6 +10,7 @@ import type { JobName } from '../queue/jobs.ts'
 import type { Platform } from '../services/platform.ts'
 import { type TestDatabaseHandle, testDatabaseKinds } from '../testing/databases.ts'
 import { type OpenAiTestServer, startOpenAiTestServer } from '../testing/openai-test-server.ts'
+import { principalFor, testPlatform } from '../testing/tenants.ts'
 import {
   type AiProviderInput,
   deleteAiProvider,
@@ -21,39 +22,25 @@ import {
 const ENCRYPTION_KEY = 'test-encryption-key-with-enough-characters-0123'
 
 function platformFor(db: Database, enqueued: { name: JobName; payload: unknown }[], encryptionKey = ENCRYPTION_KEY) {
-  const platform: Platform = {
-    db,
+  return testPlatform(db, {
     log: silentLogger,
-    dispatchEmail: async () => undefined,
     enqueue: async (name, payload) => {
       enqueued.push({ name, payload })
     },
     settings: {
       publicUrl: 'http://localhost:3000',
       jwtSecret: 'x'.repeat(40),
-      accessTokenTtlSeconds: 900,
-      refreshTokenTtlSeconds: 3600,
-      allowSignup: true,
-      serviceKeys: {},
       encryptionKey,
       maxUploadBytes: 1024 * 1024,
     },
-  }
-  return platform
+  })
 }
 
-function principalFor(user: { id: string }, organizationId: string, role: 'admin' | 'user'): Principal {
-  return {
-    kind: 'session',
-    user: { id: user.id, email: `${role}@example.com`, fullName: role, isSuperAdmin: false },
-    organizationId,
+function principalOf(user: { id: string }, organizationId: string, role: 'admin' | 'user'): Principal {
+  return principalFor({ id: user.id, email: `${role}@example.com`, fullName: role }, organizationId, {
     role,
-    workspaceId: undefined,
-    tokenId: undefined,
-    sessionFamilyId: undefined,
-    service: undefined,
     ip: '127.0.0.1',
-  }
+  })
 }
 
 for (const kind of testDatabaseKinds()) {
@@ -84,8 +71,8 @@ for (const kind of testDatabaseKinds()) {
         `insert into users (email, full_name) values ('admin@example.com', 'Admin'), ('user@example.com', 'User')
          returning id`,
       )
-      admin = principalFor(users[0] as { id: string }, organizationId, 'admin')
-      member = principalFor(users[1] as { id: string }, organizationId, 'user')
+      admin = principalOf(users[0] as { id: string }, organizationId, 'admin')
+      member = principalOf(users[1] as { id: string }, organizationId, 'user')
     })
     beforeEach(async () => {
       enqueued = []

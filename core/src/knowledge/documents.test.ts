@@ -2,10 +2,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Principal } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
-import { createLogger } from '../log.ts'
 import type { Platform } from '../services/platform.ts'
 import { createMemoryFileStorage } from '../storage/memory-file-storage.ts'
 import { type TestDatabaseHandle, testDatabaseKinds } from '../testing/databases.ts'
+import { createTenant, testPlatform } from '../testing/tenants.ts'
 import { declaredFormatOf, documentChanges, importDocument, safeFileName } from './documents.ts'
 
 describe('document import helpers', () => {
@@ -34,24 +34,13 @@ for (const kind of testDatabaseKinds()) {
     let workspaceId: string
     const queued: string[] = []
 
-    const platformWith = (db: Database): Platform => ({
-      db,
-      log: createLogger({ level: 'error', write: () => undefined }),
-      settings: {
-        publicUrl: 'http://prodgy.test',
-        jwtSecret: 'x'.repeat(32),
-        accessTokenTtlSeconds: 900,
-        refreshTokenTtlSeconds: 3600,
-        allowSignup: true,
-        serviceKeys: {},
-        encryptionKey: undefined,
-        maxUploadBytes: 1000,
-      },
-      dispatchEmail: async () => undefined,
-      enqueue: async (_name, payload) => {
-        queued.push((payload as { documentId: string }).documentId)
-      },
-    })
+    const platformWith = (db: Database): Platform =>
+      testPlatform(db, {
+        settings: { maxUploadBytes: 1000 },
+        enqueue: async (_name, payload) => {
+          queued.push((payload as { documentId: string }).documentId)
+        },
+      })
     const input = (text: string) => ({
       workspaceId,
       fileName: 'notes.md',
@@ -63,26 +52,7 @@ for (const kind of testDatabaseKinds()) {
 
     before(async () => {
       handle = await kind.create({ migrated: true })
-      const db = handle.db
-      const [org] = await db.query<{ id: string }>(`insert into organizations (name) values ('Acme') returning id`)
-      organizationId = org?.id as string
-      const [ws] = await db.query<{ id: string }>(
-        `insert into workspaces (organization_id, name, slug) values ($1, 'Main', 'main') returning id`,
-        [organizationId],
-      )
-      workspaceId = ws?.id as string
-      const [user] = await db.query<{ id: string }>(`insert into users (email) values ('me@acme.test') returning id`)
-      principal = {
-        kind: 'session',
-        user: { id: user?.id as string, email: 'me@acme.test', fullName: '', isSuperAdmin: false },
-        organizationId,
-        role: 'admin',
-        workspaceId: undefined,
-        tokenId: undefined,
-        sessionFamilyId: undefined,
-        service: undefined,
-        ip: undefined,
-      }
+      ;({ organizationId, workspaceId, principal } = await createTenant(handle.db))
     })
     after(async () => {
       await handle?.drop()

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createEmbedder } from '../adapters/ai-sdk.ts'
 import type { Principal } from '../auth/principal.ts'
-import { createLogger } from '../log.ts'
 import type { Platform } from '../services/platform.ts'
 import { type TestDatabaseHandle, testDatabaseKinds } from '../testing/databases.ts'
 import { type OpenAiTestServer, startOpenAiTestServer } from '../testing/openai-test-server.ts'
+import { createTenant, testPlatform } from '../testing/tenants.ts'
 import type { EmbeddingPort } from './embeddings.ts'
 import { searchKnowledge } from './search.ts'
 import { ensureVectorIndex } from './text-search.ts'
@@ -88,41 +88,11 @@ for (const kind of testDatabaseKinds()) {
         apiKey: server.apiKey,
       })
       const db = handle.db
-      platform = {
-        db,
-        log: createLogger({ level: 'error', write: () => undefined }),
-        settings: {
-          publicUrl: 'http://prodgy.test',
-          jwtSecret: 'x'.repeat(32),
-          accessTokenTtlSeconds: 900,
-          refreshTokenTtlSeconds: 3600,
-          allowSignup: true,
-          serviceKeys: {},
-          encryptionKey: undefined,
-          maxUploadBytes: 1024,
-        },
-        dispatchEmail: async () => undefined,
-        enqueue: async () => undefined,
-      }
-      const [org] = await db.query<{ id: string }>(`insert into organizations (name) values ('Acme') returning id`)
-      const organizationId = org?.id as string
-      const [ws] = await db.query<{ id: string }>(
-        `insert into workspaces (organization_id, name, slug) values ($1, 'Main', 'main') returning id`,
-        [organizationId],
-      )
-      workspaceId = ws?.id as string
-      const [user] = await db.query<{ id: string }>(`insert into users (email) values ('me@acme.test') returning id`)
-      principal = {
-        kind: 'session',
-        user: { id: user?.id as string, email: 'me@acme.test', fullName: '', isSuperAdmin: false },
-        organizationId,
-        role: 'admin',
-        workspaceId: undefined,
-        tokenId: undefined,
-        sessionFamilyId: undefined,
-        service: undefined,
-        ip: undefined,
-      }
+      platform = testPlatform(db)
+      const tenant = await createTenant(db)
+      const organizationId = tenant.organizationId
+      workspaceId = tenant.workspaceId
+      principal = tenant.principal
       const [doc] = await db.query<{ id: string }>(
         `insert into knowledge_documents (organization_id, workspace_id, name, language, content_hash, status)
          values ($1, $2, 'Handbook', 'en', 'h', 'ready') returning id`,

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Principal } from '../auth/principal.ts'
 import type { Database } from '../db/database.ts'
-import { createLogger } from '../log.ts'
 import type { Platform } from '../services/platform.ts'
 import { type TestDatabaseHandle, testDatabaseKinds } from '../testing/databases.ts'
+import { principalFor, testPlatform } from '../testing/tenants.ts'
 import type { EmbeddingPort } from './embeddings.ts'
 import {
   candidateCount,
@@ -49,36 +49,11 @@ const embedder: EmbeddingPort = {
 }
 
 function platformOf(db: Database): Platform {
-  return {
-    db,
-    log: createLogger({ level: 'error', write: () => undefined }),
-    settings: {
-      publicUrl: 'http://prodgy.test',
-      jwtSecret: 'x'.repeat(32),
-      accessTokenTtlSeconds: 900,
-      refreshTokenTtlSeconds: 3600,
-      allowSignup: true,
-      serviceKeys: {},
-      encryptionKey: undefined,
-      maxUploadBytes: 1024 * 1024,
-    },
-    dispatchEmail: async () => undefined,
-    enqueue: async () => undefined,
-  }
+  return testPlatform(db, { settings: { maxUploadBytes: 1024 * 1024 } })
 }
 
-function principalFor(organizationId: string, userId: string): Principal {
-  return {
-    kind: 'session',
-    user: { id: userId, email: `${userId.slice(0, 8)}@acme.test`, fullName: 'Tester', isSuperAdmin: false },
-    organizationId,
-    role: 'admin',
-    workspaceId: undefined,
-    tokenId: undefined,
-    sessionFamilyId: undefined,
-    service: undefined,
-    ip: undefined,
-  }
+function principalOf(organizationId: string, userId: string): Principal {
+  return principalFor({ id: userId, email: `${userId.slice(0, 8)}@acme.test`, fullName: 'Tester' }, organizationId)
 }
 
 for (const kind of testDatabaseKinds()) {
@@ -154,8 +129,8 @@ for (const kind of testDatabaseKinds()) {
       const users = await db.query<{ id: string }>(
         `insert into users (email, full_name) values ('me@acme.test', 'Me'), ('them@globex.test', 'Them') returning id`,
       )
-      me = principalFor(acme, users[0]?.id as string)
-      other = principalFor(globex, users[1]?.id as string)
+      me = principalOf(acme, users[0]?.id as string)
+      other = principalOf(globex, users[1]?.id as string)
       await ensureVectorIndex(db, DIMENSIONS)
 
       await addDocument(acme, main, 'Billing policy', { language: 'en', source: 'handbook', tags: ['billing'] }, [

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import fc from 'fast-check'
 import type { Principal } from '../auth/principal.ts'
-import { createLogger } from '../log.ts'
 import type { Platform } from '../services/platform.ts'
 import { type TestDatabaseHandle, testDatabaseKinds } from '../testing/databases.ts'
+import { createTenant, testPlatform } from '../testing/tenants.ts'
 import { compileStructuredQuery, queryRows } from './structured-query.ts'
 import { type StructuredQuery, structuredQuerySchema } from './types.ts'
 
@@ -130,41 +130,16 @@ for (const kind of testDatabaseKinds()) {
     before(async () => {
       handle = await kind.create({ migrated: true })
       const db = handle.db
-      platform = {
-        db,
-        log: createLogger({ level: 'error', write: () => undefined }),
-        settings: {
-          publicUrl: 'http://prodgy.test',
-          jwtSecret: 'x'.repeat(32),
-          accessTokenTtlSeconds: 900,
-          refreshTokenTtlSeconds: 3600,
-          allowSignup: true,
-          serviceKeys: {},
-          encryptionKey: undefined,
-          maxUploadBytes: 1024,
-        },
-        dispatchEmail: async () => undefined,
-        enqueue: async () => undefined,
-      }
-      const [org] = await db.query<{ id: string }>(`insert into organizations (name) values ('Acme') returning id`)
-      const organizationId = org?.id as string
-      const ws = await db.query<{ id: string }>(
-        `insert into workspaces (organization_id, name, slug) values ($1, 'Main', 'main'), ($1, 'Other', 'other') returning id`,
+      platform = testPlatform(db)
+      const tenant = await createTenant(db)
+      const organizationId = tenant.organizationId
+      workspaceId = tenant.workspaceId
+      principal = tenant.principal
+      const [other] = await db.query<{ id: string }>(
+        `insert into workspaces (organization_id, name, slug) values ($1, 'Other', 'other') returning id`,
         [organizationId],
       )
-      ;[workspaceId, otherWorkspaceId] = ws.map((w) => w.id) as [string, string]
-      const [user] = await db.query<{ id: string }>(`insert into users (email) values ('me@acme.test') returning id`)
-      principal = {
-        kind: 'session',
-        user: { id: user?.id as string, email: 'me@acme.test', fullName: '', isSuperAdmin: false },
-        organizationId,
-        role: 'admin',
-        workspaceId: undefined,
-        tokenId: undefined,
-        sessionFamilyId: undefined,
-        service: undefined,
-        ip: undefined,
-      }
+      otherWorkspaceId = other?.id as string
       const document = async (name: string, workspace = workspaceId) =>
         (
           await db.query<{ id: string }>(
