@@ -1,15 +1,14 @@
-import { A, useParams } from '@solidjs/router'
-import { createEffect, Match, Show, Switch } from 'solid-js'
+import { A } from '@solidjs/router'
+import { Match, Show, Switch } from 'solid-js'
 import { buttonStyles } from '../../components/button.tsx'
 import { PageHeader } from '../../components/card.tsx'
 import { BrainCircuit, Database, Layers, LayoutDashboard } from '../../components/icons.ts'
 import { QueryState } from '../../components/query-state.tsx'
 import { RestrictedAccess } from '../../components/restricted-access.tsx'
 import { type TabItem, TabPanel, Tabs } from '../../components/tabs.tsx'
-import * as api from '../../lib/api.ts'
 import { useTabParam } from '../../lib/navigation.ts'
-import { createQuery } from '../../lib/query.ts'
 import { session } from '../../lib/session.ts'
+import { useWorkspaceFromRoute } from '../../lib/workspaces.ts'
 import { ContextsTab } from './contexts-tab.tsx'
 import { EmbeddingsTab } from './embeddings-tab.tsx'
 import { OverviewTab } from './overview-tab.tsx'
@@ -29,29 +28,12 @@ function tabs(): TabItem<KnowledgeTab>[] {
 
 /** `/workspaces/:id/knowledge?tab=overview|storage|contexts|embeddings`: the workspace's knowledge base. */
 export function KnowledgePage() {
-  const params = useParams<{ id: string }>()
   const [tab, setTab] = useTabParam(() => tabs().map((t) => t.id), 'overview')
-  const workspace = createQuery(
-    () => params.id,
-    (id) => api.getWorkspace(id),
-  )
-
-  // Opening a workspace's knowledge base also makes it the current workspace.
-  createEffect(() => {
-    const id = params.id
-    if (id && session.workspaces().some((w) => w.id === id) && session.workspace()?.id !== id) {
-      session.selectWorkspace(id)
-    }
-  })
-
-  const forbidden = () => {
-    const status = workspace.error()?.status
-    return status === 403 || status === 404
-  }
+  const { id, workspace, forbidden } = useWorkspaceFromRoute()
   // the page shows one workspace at a time; another id starts its tabs afresh
   const current = () => {
     const data = workspace.data()
-    return data && data.id === params.id ? data : undefined
+    return data && data.id === id() ? data : undefined
   }
 
   return (

@@ -1,15 +1,14 @@
-import { A, useParams } from '@solidjs/router'
-import { createEffect, Match, Show, Switch } from 'solid-js'
+import { A } from '@solidjs/router'
+import { Match, Show, Switch } from 'solid-js'
 import { buttonStyles } from '../../components/button.tsx'
 import { PageHeader } from '../../components/card.tsx'
 import { KeyRound, Settings2, ShieldAlert, Users } from '../../components/icons.ts'
 import { QueryState } from '../../components/query-state.tsx'
 import { RestrictedAccess } from '../../components/restricted-access.tsx'
 import { type TabItem, TabPanel, Tabs } from '../../components/tabs.tsx'
-import * as api from '../../lib/api.ts'
 import { useTabParam } from '../../lib/navigation.ts'
-import { createQuery } from '../../lib/query.ts'
 import { session } from '../../lib/session.ts'
+import { useWorkspaceFromRoute } from '../../lib/workspaces.ts'
 import { ApiTokensTab } from './api-tokens-tab.tsx'
 import { GeneralTab } from './general-tab.tsx'
 import { MembersTab } from './members-tab.tsx'
@@ -28,25 +27,8 @@ function tabs(): TabItem<WorkspaceTab>[] {
 }
 
 export function WorkspaceSettingsPage() {
-  const params = useParams<{ id: string }>()
   const [tab, setTab] = useTabParam(() => tabs().map((t) => t.id), 'general')
-  const workspace = createQuery(
-    () => params.id,
-    (id) => api.getWorkspace(id),
-  )
-
-  // Opening a workspace's settings also makes it the current workspace.
-  createEffect(() => {
-    const id = params.id
-    if (id && session.workspaces().some((w) => w.id === id) && session.workspace()?.id !== id) {
-      session.selectWorkspace(id)
-    }
-  })
-
-  const forbidden = () => {
-    const status = workspace.error()?.status
-    return status === 403 || status === 404
-  }
+  const { workspace, forbidden } = useWorkspaceFromRoute()
 
   return (
     <Show
