@@ -20,6 +20,25 @@ interface DialogProps {
 const widths = { sm: 'max-w-md', md: 'max-w-lg', lg: 'max-w-2xl' }
 
 /**
+ * Opens a native <dialog> as a modal while the component is mounted, and closes it when it unmounts. Whatever had
+ * focus before opening gets it back, also when the dialog is unmounted rather than closed. Pass the result as `ref`.
+ */
+export function useModal(): (element: HTMLDialogElement) => void {
+  let dialog: HTMLDialogElement | undefined
+  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
+  onMount(() => dialog?.showModal())
+  onCleanup(() => {
+    if (dialog?.open) dialog.close()
+    queueMicrotask(() => {
+      if (opener?.isConnected) opener.focus()
+    })
+  })
+  return (element) => {
+    dialog = element
+  }
+}
+
+/**
  * A modal built on the native <dialog>: the browser traps focus, makes the page behind it inert,
  * closes on Escape (we turn that into `onClose` so state stays the source of truth) and restores focus.
  */
@@ -32,21 +51,12 @@ export function Dialog(props: DialogProps) {
 }
 
 function DialogPanel(props: DialogProps) {
-  let dialog!: HTMLDialogElement
+  const modal = useModal()
   const titleId = createUniqueId()
   const descriptionId = createUniqueId()
-  // Whatever had focus before opening gets it back on close, also when the dialog is unmounted rather than closed.
-  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
-  onMount(() => dialog.showModal())
-  onCleanup(() => {
-    if (dialog.open) dialog.close()
-    queueMicrotask(() => {
-      if (opener?.isConnected) opener.focus()
-    })
-  })
   return (
     <dialog
-      ref={dialog}
+      ref={modal}
       aria-labelledby={titleId}
       aria-describedby={props.description ? descriptionId : undefined}
       data-testid={props.testId}

@@ -1,4 +1,5 @@
-import { createUniqueId, type JSX, onCleanup, onMount, Show } from 'solid-js'
+import { createUniqueId, type JSX, Show } from 'solid-js'
+import { useModal } from './dialog.tsx'
 import { X } from './icons.ts'
 
 interface DrawerProps {
@@ -24,19 +25,11 @@ export function Drawer(props: DrawerProps) {
 }
 
 function DrawerPanel(props: DrawerProps) {
-  let dialog!: HTMLDialogElement
+  const modal = useModal()
   const titleId = createUniqueId()
-  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
-  onMount(() => dialog.showModal())
-  onCleanup(() => {
-    if (dialog.open) dialog.close()
-    queueMicrotask(() => {
-      if (opener?.isConnected) opener.focus()
-    })
-  })
   return (
     <dialog
-      ref={dialog}
+      ref={modal}
       aria-labelledby={titleId}
       data-testid={props.testId}
       onCancel={(event) => {
