@@ -15,7 +15,7 @@ export interface PrincipalUser {
 
 export interface Principal {
   /** How the caller proved who they are. */
-  kind: 'session' | 'api_token' | 'service'
+  kind: 'session' | 'api_token' | 'service' | 'oauth'
   /** The person the call acts for; absent for a service call without `X-Prodgy-User-Id`. */
   user: PrincipalUser | undefined
   /** The organization the call acts in, or undefined when the user belongs to none yet. */
@@ -26,7 +26,12 @@ export interface Principal {
   tokenId: string | undefined
   /** The refresh-token family of a session principal, so "sign out other sessions" can keep this one. */
   sessionFamilyId: string | undefined
-  /** Which service key was used (`api`, `agentic`), for service calls. */
+  /**
+   * Which service key was used (`api`, `agentic`), for service calls, and for a caller's credentials that a service
+   * (the MCP Gateway) relayed with its own key.
+   */
   service: string | undefined
+  /** OAuth scopes granted to a connected app (`mcp:read`, `api:write`, …); undefined means the role alone decides. */
+  scopes?: readonly string[] | undefined
   ip: string | undefined
 }

@@ -20,6 +20,8 @@ export interface RequestCredentials {
   apiKey?: string | undefined
   actAsUserId?: string | undefined
   organizationId?: string | undefined
+  /** The workspace a service caller acts in (`X-Workspace-Id`), checked against the user's access. */
+  workspaceId?: string | undefined
   ip?: string | undefined
 }
 
@@ -68,6 +70,25 @@ export async function resolveOrganization(
   return { organizationId: undefined, role: undefined }
 }
 
+/** The workspace a service caller names must belong to the organization and be open to the user. */
+async function requireWorkspaceAccess(
+  q: Queryable,
+  user: Pick<UserRow, 'id' | 'is_super_admin'>,
+  org: { organizationId: string | undefined; role: EffectiveRole | undefined },
+  workspaceId: string,
+): Promise<string> {
+  if (!UUID.test(workspaceId)) throw new ForbiddenError('X-Workspace-Id must be a workspace id.', 'invalid_workspace')
+  const open = org.role === 'admin' || org.role === 'super_admin'
+  const [row] = await q.query<{ id: string }>(
+    `select w.id from workspaces w
+      where w.id = $1 and w.organization_id = $2
+        and ($3 or exists (select 1 from workspace_access a where a.workspace_id = w.id and a.user_id = $4))`,
+    [workspaceId, org.organizationId ?? null, open, user.id],
+  )
+  if (!row) throw new ForbiddenError('You cannot open that workspace.', 'workspace_forbidden')
+  return row.id
+}
+
 function principalUser(user: UserRow) {
   return { id: user.id, email: user.email, fullName: user.full_name, isSuperAdmin: user.is_super_admin }
 }
@@ -92,6 +113,11 @@ export async function resolvePrincipal(
       ([, key]) => key.length > 0 && timingSafeEqual(key, credentials.apiKey as string),
     )?.[0]
     if (!service) throw new UnauthorizedError('The service key is not valid.', 'invalid_api_key')
+    // A service relaying a caller's own credentials (the MCP Gateway): the caller's token decides who acts.
+    if (bearer || credentials.apiToken) {
+      const relayed = await resolvePrincipal(platform, { ...credentials, apiKey: undefined }, providers)
+      return relayed ? { ...relayed, service } : undefined
+    }
     if (!credentials.actAsUserId) {
       return { ...base, kind: 'service', service, user: undefined, organizationId: undefined, role: undefined }
     }
@@ -101,7 +127,10 @@ export async function resolvePrincipal(
     const user = await findUserById(db, credentials.actAsUserId)
     if (!user) throw new UnauthorizedError('The user named by X-Prodgy-User-Id does not exist.', 'invalid_user')
     const org = await resolveOrganization(db, user, credentials.organizationId)
-    return { ...base, kind: 'service', service, user: principalUser(user), ...org }
+    const workspaceId = credentials.workspaceId
+      ? await requireWorkspaceAccess(db, user, org, credentials.workspaceId)
+      : undefined
+    return { ...base, kind: 'service', service, user: principalUser(user), ...org, workspaceId }
   }
 
   const apiToken = credentials.apiToken ?? (bearer?.startsWith(API_TOKEN_PREFIX) ? bearer : undefined)

@@ -26,6 +26,7 @@ export function optionalPrincipal(c: Context<ApiEnv>, deps: ApiDeps): Promise<Pr
         apiKey: c.req.header('x-api-key'),
         actAsUserId: c.req.header('x-prodgy-user-id'),
         organizationId: c.req.header('x-organization-id'),
+        workspaceId: c.req.header('x-workspace-id'),
         ip: clientIpOf(c, deps),
       },
       deps.identityProviders,
