@@ -27,6 +27,10 @@ export const envSchema = z.object({
   PRODGY_WEB_PORT: port(3000),
   PRODGY_API_PORT: port(4000),
   PRODGY_SERVICE_PORT: port(5000),
+  /** The MCP Gateway alone (`prodgy gateway`); in one-process mode it is served at `/mcp` on the front door. */
+  PRODGY_GATEWAY_PORT: port(3100),
+  /** The address MCP clients use for the Gateway; defaults to PRODGY_PUBLIC_URL + `/mcp`. */
+  PRODGY_MCP_URL: optionalText,
   PRODGY_DATA_DIR: z.string().default('./.prodgy/data'),
   /** Where `prodgy web` forwards `/api` in the scale-out mode. */
   PRODGY_API_URL: z.url().default('http://127.0.0.1:4000'),
@@ -60,6 +64,15 @@ export const envSchema = z.object({
   /** Uploaded files when neither S3 nor Supabase Storage is configured; defaults to `files` beside the data folder. */
   PRODGY_FILES_DIR: optionalText,
   PRODGY_KB_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(2048).default(50),
+  /**
+   * Hosts and networks integration calls may reach although they are private, loopback or link-local
+   * (comma-separated host names, IPs or CIDRs, e.g. `jira.internal,10.0.5.0/24`). Empty: only public addresses.
+   */
+  PRODGY_OUTBOUND_ALLOWLIST: z.string().default(''),
+  /** Deadline of one integration call (tool, credential check, token fetch), in milliseconds. */
+  PRODGY_INTEGRATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** Largest response an integration call may return, in kilobytes. */
+  PRODGY_INTEGRATION_MAX_RESPONSE_KB: z.coerce.number().int().min(1).max(102_400).default(2048),
   S3_ENDPOINT: optionalText,
   S3_REGION: z.string().default('us-east-1'),
   S3_BUCKET: optionalText,
