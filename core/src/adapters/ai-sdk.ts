@@ -1,6 +1,6 @@
 /**
  * The AI SDK adapter: the organization's provider as an `EmbeddingPort` (knowledge base) and as a chat model
- * (generated overview blocks, later agents).
+ * (generated overview blocks, drafted integration templates, later agents); Anthropic serves chat only.
  *
  * Embedding goes through `embedMany` from `ai` with the vendor's embedding model: `@ai-sdk/openai` (`.embedding()`,
  * the `/v1/embeddings` route; the provider's default model would call the Responses API), `@ai-sdk/azure`,
@@ -15,6 +15,7 @@
  * API keys are passed explicitly: the vendors' SDKs would otherwise read OPENAI_API_KEY and friends from the process
  * environment, and a misconfigured organization must not silently use the operator's key.
  */
+import { createAnthropic } from '@ai-sdk/anthropic'
 import { createAzure } from '@ai-sdk/azure'
 import { createGoogleGenerativeAI } from '@ai-sdk/google'
 import { createOpenAI } from '@ai-sdk/openai'
@@ -86,6 +87,8 @@ function embeddingModel(config: AiProviderConfig, model: string, fetch: ModelFet
         ...(config.apiKey ? { apiKey: config.apiKey } : {}),
         ...withFetch,
       }).embeddingModel(model)
+    case 'anthropic':
+      throw new ValidationError('Anthropic has no embedding models; choose another provider for the knowledge base.')
   }
 }
 
@@ -120,6 +123,12 @@ export function createChatModel(
         ...(config.apiKey ? { apiKey: config.apiKey } : {}),
         ...withFetch,
       }).chatModel(model)
+    case 'anthropic':
+      return createAnthropic({
+        apiKey: config.apiKey ?? '',
+        ...(config.baseUrl ? { baseURL: `${config.baseUrl.replace(/\/+$/, '')}/v1` } : {}),
+        ...withFetch,
+      })(model)
   }
 }
 

@@ -9,13 +9,33 @@ export function requireUser(principal: Principal | undefined): PrincipalUser {
   return principal.user
 }
 
-/** Account, organization, member and token management are for people in a session, not for API tokens. */
+/** Account, organization, member and token management are for people in a session, not for API tokens or apps. */
 export function requireSession(principal: Principal | undefined): PrincipalUser {
   const user = requireUser(principal)
   if (principal?.kind === 'api_token') {
     throw new ForbiddenError('API tokens cannot manage accounts, organizations, members or tokens.', 'session_required')
   }
+  if (principal?.kind === 'oauth') {
+    throw new ForbiddenError(
+      'Connected apps cannot manage accounts, organizations, members, tokens or app access.',
+      'session_required',
+    )
+  }
   return user
+}
+
+/** What a call does, for OAuth scopes: `read`, `write`, `execute` (integration tools) or `admin`. */
+export type ScopeFamily = 'read' | 'write' | 'execute' | 'admin'
+
+/** Principals without scopes (sessions, API tokens, services) pass; a connected app needs `mcp:<family>` or `api:<family>`. */
+export function requireScope(principal: Principal | undefined, family: ScopeFamily): void {
+  const scopes = principal?.scopes
+  if (!scopes) return
+  if (scopes.includes(`mcp:${family}`) || scopes.includes(`api:${family}`)) return
+  throw new ForbiddenError(
+    `This app was not allowed to ${family === 'execute' ? 'run tools' : family}: it needs the mcp:${family} or api:${family} scope.`,
+    'insufficient_scope',
+  )
 }
 
 export function requireOrganization(principal: Principal | undefined): string {
@@ -33,12 +53,13 @@ export function isAdmin(principal: Principal | undefined): boolean {
 export function requireAdmin(principal: Principal | undefined): string {
   const organizationId = requireOrganization(principal)
   if (!isAdmin(principal)) throw new ForbiddenError('Only administrators can do this.', 'admin_required')
+  requireScope(principal, 'admin')
   return organizationId
 }
 
 export function requireSuperAdmin(principal: Principal | undefined): PrincipalUser {
   const user = requireUser(principal)
-  if (!user.isSuperAdmin || principal?.kind === 'api_token') {
+  if (!user.isSuperAdmin || principal?.kind === 'api_token' || principal?.kind === 'oauth') {
     throw new ForbiddenError('Only Super Admins can do this.', 'super_admin_required')
   }
   return user

@@ -80,7 +80,7 @@ const jsonValue: z.ZodType<unknown> = z.lazy(() =>
 
 export const httpRequestTemplateSchema = z.object({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-  /** Absolute (`https://…`) or relative to the template's `baseUrl`. Placeholders in the path are URL-encoded. */
+  /** Absolute (`https://…`) or relative to the template's `baseUrl`. `{{input.x}}` values in it are URL-encoded. */
   url: templateString.min(1),
   headers: z.record(z.string(), templateString).optional(),
   query: z.record(z.string(), templateString).optional(),
@@ -92,14 +92,18 @@ export type HttpRequestTemplate = z.infer<typeof httpRequestTemplateSchema>
 
 /**
  * How a response becomes the tool's result. `root` picks a part of the JSON (a dot path such as `value` or
- * `data.items`); `fields` maps output names to dot paths inside it (applied to every element when it is a list).
- * Without a mapping the JSON is returned as it came. `outputSchema` declares the shape for MCP structured output.
+ * `data.items`); `fields` maps output names to dot paths inside it (applied to every element when it is a list),
+ * or to a string with placeholders where `{{item.x}}` is the element (`"{{settings.site_url}}/browse/{{item.key}}"`).
+ * Without a mapping the JSON is returned as it came. `outputSchema` declares the shape for MCP structured output;
+ * a list result is `{ [listName]: [...] }`.
  */
 export const responseMappingSchema = z.object({
   root: z.string().max(200).optional(),
   fields: z.record(fieldName, z.string().max(200)).optional(),
   /** Name of the list when `root` is an array: `{ [listName]: [...] }` (default `items`). */
   listName: fieldName.optional(),
+  /** Values of the whole response kept beside the result, e.g. a paging cursor: `{ "nextPageToken": "nextPageToken" }`. */
+  include: z.record(fieldName, z.string().max(200)).optional(),
   outputSchema: z.record(z.string(), z.unknown()).optional(),
 })
 export type ResponseMapping = z.infer<typeof responseMappingSchema>

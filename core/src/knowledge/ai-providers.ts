@@ -24,9 +24,12 @@ import type { EmbeddingPort } from './embeddings.ts'
 export const AI_PROVIDERS = ['openai', 'azure', 'google', 'openai_compatible'] as const
 export type AiProviderKind = (typeof AI_PROVIDERS)[number]
 
+/** Vendors that serve chat only (no embedding models), reachable through an LLM integration. */
+export type ChatOnlyProviderKind = 'anthropic'
+
 /** What the pipeline and search need to reach the provider: the decrypted key included. Internal only. */
 export interface AiProviderConfig {
-  provider: AiProviderKind
+  provider: AiProviderKind | ChatOnlyProviderKind
   embeddingModel?: string | undefined
   chatModel?: string | undefined
   baseUrl?: string | undefined

@@ -152,7 +152,7 @@ export async function resolveKnowledgeWorkspace(
 ): Promise<KnowledgeScope> {
   const organizationId = requireOrganization(principal)
   const p = principal as Principal
-  const chosen = workspaceId || (p.kind === 'api_token' ? p.workspaceId : undefined)
+  const chosen = workspaceId || (p.kind !== 'session' ? p.workspaceId : undefined)
   if (!chosen) {
     throw new ValidationError('Say which workspace: send workspaceId.', { workspaceId: ['Required.'] })
   }

@@ -319,7 +319,9 @@ export async function listWorkspaces(
   const filter = `where w.organization_id = $1
       and ($2::uuid is null or w.id = $2)
       and ($3::boolean or exists (select 1 from workspace_access a where a.workspace_id = w.id and a.user_id = $4))`
-  const params = [organizationId, p.kind === 'api_token' ? p.workspaceId : null, everything, p.user?.id ?? null]
+  // API tokens and connected apps see only the workspace they are bound to
+  const bound = p.kind === 'api_token' || p.kind === 'oauth' ? p.workspaceId : null
+  const params = [organizationId, bound ?? null, everything, p.user?.id ?? null]
   const [count] = await platform.db.query<{ n: number }>(
     `select count(*)::int as n from workspaces w ${filter}`,
     params,

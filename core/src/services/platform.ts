@@ -5,6 +5,7 @@
 
 import type { Env } from '../config/env.ts'
 import type { Database } from '../db/database.ts'
+import { seedBuiltinTemplates } from '../integrations/templates.ts'
 import type { Logger } from '../log.ts'
 import type { JobName, JobPayload } from '../queue/jobs.ts'
 
@@ -21,6 +22,8 @@ export interface PlatformSettings {
   encryptionKey: string | undefined
   /** Largest knowledge-base upload, in bytes. */
   maxUploadBytes: number
+  /** The MCP Gateway's address when PRODGY_MCP_URL sets one; otherwise it is `${publicUrl}/mcp`. */
+  mcpUrl?: string | undefined
 }
 
 export interface Platform {
@@ -62,6 +65,8 @@ export async function createPlatform(input: {
   const serviceKeys: Record<string, string> = {}
   if (env.PRODGY_API_TOKEN) serviceKeys.api = env.PRODGY_API_TOKEN
   if (env.PRODGY_AGENTIC_TOKEN) serviceKeys.agentic = env.PRODGY_AGENTIC_TOKEN
+  // the built-in integration templates follow the code: a newer version in the repository replaces the stored one
+  await seedBuiltinTemplates(input.db)
   return {
     db: input.db,
     log: input.log,
@@ -76,6 +81,7 @@ export async function createPlatform(input: {
       serviceKeys,
       encryptionKey: input.encryptionKey ?? env.PRODGY_ENCRYPTION_KEY,
       maxUploadBytes: env.PRODGY_KB_MAX_UPLOAD_MB * 1024 * 1024,
+      mcpUrl: env.PRODGY_MCP_URL?.replace(/\/+$/, ''),
     },
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Turns request credentials into a Principal. Order: service key (`X-Api-Key`), API token
- * (`prodgy_…` as Bearer or `X-API-Token`), then a session access token (or another identity provider's
- * bearer token). No credential at all gives `undefined`; a credential that is present but wrong is an error,
+ * Turns request credentials into a Principal. Order: service key (`X-Api-Key`), a connected app's OAuth access
+ * token (`pgoa_…`), API token (`prodgy_…` as Bearer or `X-API-Token`), then a session access token (or another
+ * identity provider's bearer token). No credential at all gives `undefined`; a credential that is present but wrong is an error,
  * so a client learns at once that its token is revoked or expired.
  */
 import { verifyAccessToken } from '../auth/access-token.ts'
@@ -9,6 +9,7 @@ import type { EffectiveRole, Principal } from '../auth/principal.ts'
 import { timingSafeEqual } from '../crypto/random.ts'
 import type { Queryable } from '../db/database.ts'
 import { ForbiddenError, UnauthorizedError } from '../errors.ts'
+import { authenticateOAuthAccessToken, isOAuthAccessToken } from '../oauth/tokens.ts'
 import { authenticateApiToken } from './api-tokens.ts'
 import type { Platform } from './platform.ts'
 import { isFamilyActive } from './sessions.ts'
@@ -119,6 +120,26 @@ export async function resolvePrincipal(
       return relayed ? { ...relayed, service } : undefined
     }
     if (!credentials.actAsUserId) {
+      // a service acting for no one may still name the organization and workspace it works in
+      if (credentials.organizationId && credentials.workspaceId) {
+        if (!UUID.test(credentials.organizationId) || !UUID.test(credentials.workspaceId)) {
+          throw new ForbiddenError('X-Organization-Id and X-Workspace-Id must be ids.', 'invalid_workspace')
+        }
+        const [ws] = await db.query<{ id: string }>(
+          'select id from workspaces where id = $1 and organization_id = $2',
+          [credentials.workspaceId, credentials.organizationId],
+        )
+        if (!ws) throw new ForbiddenError('That workspace is not in that organization.', 'workspace_forbidden')
+        return {
+          ...base,
+          kind: 'service',
+          service,
+          user: undefined,
+          organizationId: credentials.organizationId,
+          workspaceId: credentials.workspaceId,
+          role: undefined,
+        }
+      }
       return { ...base, kind: 'service', service, user: undefined, organizationId: undefined, role: undefined }
     }
     if (!UUID.test(credentials.actAsUserId)) {
@@ -131,6 +152,21 @@ export async function resolvePrincipal(
       ? await requireWorkspaceAccess(db, user, org, credentials.workspaceId)
       : undefined
     return { ...base, kind: 'service', service, user: principalUser(user), ...org, workspaceId }
+  }
+
+  // an access token issued to a connected app (OAuth): bound to one workspace, limited by its scopes
+  if (!credentials.apiToken && bearer && isOAuthAccessToken(bearer)) {
+    const app = await authenticateOAuthAccessToken(platform, bearer)
+    return {
+      ...base,
+      kind: 'oauth',
+      user: principalUser(app.user),
+      organizationId: app.organizationId,
+      workspaceId: app.workspaceId,
+      tokenId: app.grantId,
+      role: app.role,
+      scopes: app.scopes,
+    }
   }
 
   const apiToken = credentials.apiToken ?? (bearer?.startsWith(API_TOKEN_PREFIX) ? bearer : undefined)

@@ -9,6 +9,7 @@
  *   models give unrelated vectors, as real ones do.
  * - `POST /v1beta/models/<m>:embedContent` and `:batchEmbedContents` (Google Generative AI), same vectors.
  * - `POST /v1/chat/completions`, JSON or Server-Sent Events (`stream: true`), with a deterministic reply.
+ * - `GET /v1/models`, the model list (credential checks of LLM integrations).
  * - Authentication: `Authorization: Bearer <apiKey>`, Azure's `api-key`, or Google's `x-goog-api-key`; 401 otherwise.
  * - `failNext(n, { status, retryAfterSeconds })` answers the next n model calls with that error (429 by default,
  *   with `Retry-After`); `calls` counts what was asked; `setDelay(ms)` slows every answer (timeouts).
@@ -253,8 +254,24 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const path = url.pathname
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
-    if (req.method !== 'POST') return openAiError(res, 405, 'Only POST is supported here.', 'method_not_allowed')
     const google = path.startsWith('/v1beta/')
+    if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
+      if (!authorised(req)) {
+        calls.unauthorized++
+        return openAiError(res, 401, 'Incorrect API key provided.', 'invalid_api_key')
+      }
+      // the model list, as OpenAI's `GET /v1/models` shapes it
+      return sendJson(res, 200, {
+        object: 'list',
+        data: ['test-chat', 'test-embed'].map((id) => ({
+          id,
+          object: 'model',
+          created: 1_700_000_000,
+          owned_by: 'prodgy-test',
+        })),
+      })
+    }
+    if (req.method !== 'POST') return openAiError(res, 405, 'Only POST is supported here.', 'method_not_allowed')
     if (!authorised(req)) {
       calls.unauthorized++
       if (google)

@@ -17,9 +17,12 @@ import { registerAdminRoutes } from './routes/admin-routes.ts'
 import { registerAiProviderRoutes } from './routes/ai-provider-routes.ts'
 import { registerAuthRoutes } from './routes/auth-routes.ts'
 import { registerHealthRoutes } from './routes/health-routes.ts'
+import { registerIntegrationRoutes } from './routes/integration-routes.ts'
 import { KNOWLEDGE_UPLOAD_PATH, registerKnowledgeRoutes } from './routes/knowledge-routes.ts'
+import { registerMcpRoutes } from './routes/mcp-routes.ts'
 import { registerMeRoutes } from './routes/me-routes.ts'
 import { registerMemberRoutes } from './routes/member-routes.ts'
+import { OAUTH_RATE_LIMITED_PATHS, registerOAuthRoutes } from './routes/oauth-routes.ts'
 import { registerOrganizationRoutes } from './routes/organization-routes.ts'
 import { registerTokenRoutes } from './routes/token-routes.ts'
 
@@ -85,6 +88,11 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     const isAuth = c.req.method !== 'GET' && AUTH_PATHS.has(c.req.path.replace(/\/+$/, ''))
     return (isAuth ? authLimit : apiLimit)(c, next)
   })
+  // OAuth client registration and the token endpoint sit outside /api; they get the per-address limit too
+  const oauthLimit = rateLimit({ ...limitOptions, rule: deps.rateLimits.auth, keyPrefix: 'oauth' })
+  app.use('/oauth/*', (c, next) =>
+    c.req.method === 'POST' && OAUTH_RATE_LIMITED_PATHS.has(c.req.path) ? oauthLimit(c, next) : next(),
+  )
 
   const router = { app, deps }
   registerHealthRoutes(router)
@@ -96,6 +104,9 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerTokenRoutes(router)
   registerAdminRoutes(router)
   registerKnowledgeRoutes(router)
+  registerOAuthRoutes(router)
+  registerIntegrationRoutes(router)
+  registerMcpRoutes(router)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,4 +1,4 @@
-import { type Principal, resolvePrincipal, UnauthorizedError } from '@prodgy/core'
+import { type Principal, requireScope, resolvePrincipal, type ScopeFamily, UnauthorizedError } from '@prodgy/core'
 import type { Context } from 'hono'
 import type { ApiEnv } from './context.ts'
 import type { ApiDeps } from './deps.ts'
@@ -39,8 +39,15 @@ export function optionalPrincipal(c: Context<ApiEnv>, deps: ApiDeps): Promise<Pr
   return pending
 }
 
-export async function principalOf(c: Context<ApiEnv>, deps: ApiDeps): Promise<Principal> {
+/**
+ * The caller, who must be known. A connected app (OAuth) also needs the scope family of the call: `read` for
+ * GET and HEAD, `write` for the rest, unless the route names its own (`execute` for running integration tools).
+ */
+export async function principalOf(c: Context<ApiEnv>, deps: ApiDeps, family?: ScopeFamily): Promise<Principal> {
   const principal = await optionalPrincipal(c, deps)
   if (!principal) throw new UnauthorizedError('Sign in, or send an API token as `Authorization: Bearer prodgy_…`.')
+  if (principal.scopes) {
+    requireScope(principal, family ?? (c.req.method === 'GET' || c.req.method === 'HEAD' ? 'read' : 'write'))
+  }
   return principal
 }

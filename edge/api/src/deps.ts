@@ -1,9 +1,11 @@
 import type {
   AiProviderConfig,
+  CommunicatorDeps,
   EmbeddingPort,
   FileStoragePort,
   IdentityProvider,
   Logger,
+  OutboundPolicy,
   Platform,
   RateLimiterPort,
   RateLimitRule,
@@ -38,4 +40,8 @@ export interface ApiDeps {
   generateText?: (organizationId: string, prompt: string) => Promise<string>
   /** Builds an embedder from provider settings, to check them before they are saved; loaded on first use. */
   embedderFactory?: () => Promise<(config: AiProviderConfig) => EmbeddingPort>
+  /** How integration calls reach external services: SSRF allowlist, deadline, response cap, name resolution. */
+  outbound: OutboundPolicy
+  /** Key sets for communicator webhooks (Google Chat); the public ones are fetched when left out. */
+  communicator?: CommunicatorDeps
 }

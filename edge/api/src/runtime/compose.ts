@@ -4,7 +4,6 @@
  * the client address; the CLI calls it for `prodgy api`.
  */
 import {
-  ConflictError,
   createLogger,
   createPlatform,
   type EmbeddingPort,
@@ -14,6 +13,7 @@ import {
   loadAiProviderConfig,
   migrate,
   migrations,
+  outboundPolicyFromEnv,
   type Platform,
   parseEnv,
   type QueuePort,
@@ -21,10 +21,12 @@ import {
 } from '@prodgy/core'
 import { createBullmqQueue } from '@prodgy/core/adapters/bullmq'
 import { createDatabaseFromEnv, type ReleaseLock } from '@prodgy/core/adapters/database-from-env'
+import { resolveHostAddresses } from '@prodgy/core/adapters/dns-resolver'
 import { createFileStorageFromEnv } from '@prodgy/core/adapters/file-storage-from-env'
 import { createRateLimiterFromEnv } from '@prodgy/core/adapters/rate-limiter-from-env'
 import type { Context } from 'hono'
 import { createApiApp } from '../app.ts'
+import { createChatTextGenerator } from './chat-text.ts'
 import { resolveEncryptionKey } from './encryption-key.ts'
 import { createSwaggerAssets } from './swagger-assets.ts'
 
@@ -114,20 +116,7 @@ export async function createApiFromEnv(
       // interactive calls fail fast: search falls back to full text rather than keep a person waiting
       return createEmbedder(config, { timeoutMs: 15_000, attempts: 1, maxRetries: 1 })
     }
-    const generateChatText = async (organizationId: string, prompt: string): Promise<string> => {
-      const config = await loadAiProviderConfig(db, organizationId, platform.settings.encryptionKey)
-      if (!config?.chatModel) {
-        throw new ConflictError('No chat model is configured for this organization.', 'ai_provider_required')
-      }
-      const [{ createChatModel }, { generateText }] = await loadAiSdk()
-      const result = await generateText({
-        model: createChatModel(config),
-        prompt,
-        maxRetries: 2,
-        abortSignal: AbortSignal.timeout(120_000),
-      })
-      return result.text
-    }
+    const generateChatText = createChatTextGenerator(platform, loadAiSdk)
     const app = createApiApp({
       platform,
       logger,
@@ -142,6 +131,7 @@ export async function createApiFromEnv(
       embedderFor,
       generateText: generateChatText,
       embedderFactory: async () => (await loadAiSdk())[0].createEmbedder,
+      outbound: outboundPolicyFromEnv(env, { resolveHost: resolveHostAddresses }),
     })
     return {
       app,

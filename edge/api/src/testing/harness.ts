@@ -3,6 +3,7 @@
  * `app.request()`, plus helpers to read the emails it wrote and to sign in.
  */
 import {
+  type CommunicatorDeps,
   createLogger,
   createMemoryFileStorage,
   createMemoryRateLimiter,
@@ -11,6 +12,7 @@ import {
   type EmbeddingPort,
   type JobName,
   type MemoryFileStorage,
+  outboundPolicyFromEnv,
   type Platform,
   parseEnv,
 } from '@prodgy/core'
@@ -49,16 +51,18 @@ export async function createTestApi(
     /** The embedder every organization gets; none by default (full-text search only). */
     embedder?: EmbeddingPort
     generateText?: (organizationId: string, prompt: string) => Promise<string>
+    communicator?: CommunicatorDeps
   } = {},
 ): Promise<TestApi> {
   const logLines: string[] = []
   const storage = createMemoryFileStorage()
   const enqueued: TestApi['enqueued'] = []
   const logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) })
+  const env = parseEnv({ PRODGY_PUBLIC_URL: 'http://prodgy.test', ...options.env })
   const platform = await createPlatform({
     db,
     log: logger,
-    env: parseEnv({ PRODGY_PUBLIC_URL: 'http://prodgy.test', ...options.env }),
+    env,
     dispatchEmail: async () => undefined,
     enqueue: async (name, payload) => {
       enqueued.push({ name, payload })
@@ -80,6 +84,8 @@ export async function createTestApi(
     ...(options.generateText ? { generateText: options.generateText } : {}),
     // the real AI SDK adapter: tests point providers at the local OpenAI-compatible test server
     embedderFactory: async () => (await import('@prodgy/core/adapters/ai-sdk')).createEmbedder,
+    outbound: outboundPolicyFromEnv(env),
+    ...(options.communicator ? { communicator: options.communicator } : {}),
   })
   return {
     app,
