@@ -13,6 +13,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const packages = [
   { dir: 'core', name: '@prodgy/core' },
   { dir: 'edge/api', name: '@prodgy/api' },
+  { dir: 'edge/gateway', name: '@prodgy/gateway' },
   { dir: 'workers/service', name: '@prodgy/service' },
   { dir: 'cli', name: '@prodgy/cli' },
   { dir: 'ui', name: '@prodgy/ui' },

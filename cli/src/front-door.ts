@@ -1,7 +1,7 @@
 /**
- * The one front door: the Web app, Studio at `/studio`, and the API at `/api`, `/health` and `/swagger`
- * on one origin. In one-process mode the API is called in memory (no socket between them); `prodgy web`
- * forwards to an API elsewhere instead.
+ * The one front door: the Web app, Studio at `/studio`, the API at `/api`, `/health` and `/swagger`, and the MCP
+ * Gateway at `/mcp` on one origin. In one-process mode the API and the Gateway are called in memory (no socket
+ * between them); `prodgy web` forwards to them elsewhere instead.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,11 +12,26 @@ import { secureHeaders } from 'hono/secure-headers'
 export interface FrontDoorOptions {
   /** Answers API requests: an in-memory `fetch` or a proxy to a remote API. */
   api: (request: Request, env: unknown) => Response | Promise<Response>
+  /** Answers `/mcp` and the OAuth protected-resource metadata: the Gateway in memory, or a proxy to it. */
+  gateway?: (request: Request, env: unknown) => Response | Promise<Response>
   uiDist: string
   studioDist: string
 }
 
-const API_PREFIXES = ['/api/', '/health', '/swagger', '/mcp']
+const API_PREFIXES = [
+  '/api/',
+  '/health',
+  '/swagger',
+  // the OAuth authorization server; `/oauth/consent` stays a Web app page
+  '/oauth/authorize',
+  '/oauth/token',
+  '/oauth/register',
+  '/oauth/revoke',
+  '/.well-known/oauth-authorization-server',
+]
+const GATEWAY_PREFIXES = ['/mcp', '/.well-known/oauth-protected-resource']
+const matches = (path: string, prefixes: string[]) =>
+  prefixes.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))
 
 function missingBuild(name: string, dist: string): Response {
   return new Response(
@@ -50,9 +65,8 @@ export function createFrontDoor(options: FrontDoorOptions): Hono {
   const app = new Hono()
   app.all('*', async (c, next) => {
     const path = c.req.path
-    if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) {
-      return options.api(c.req.raw, c.env)
-    }
+    if (options.gateway && matches(path, GATEWAY_PREFIXES)) return options.gateway(c.req.raw, c.env)
+    if (matches(path, API_PREFIXES)) return options.api(c.req.raw, c.env)
     await next()
   })
   app.use(

@@ -2,6 +2,7 @@
  * `prodgy`: one command for the whole platform.
  *   prodgy start                  everything in one process on the embedded default (the README's `npm start`)
  *   prodgy api | worker | web     one service per process, for the scale-out mode (DATABASE_URL, REDIS_URL)
+ *   prodgy gateway                the MCP Gateway alone, in front of an API at PRODGY_API_URL
  *   prodgy migrate                apply supabase/migrations
  *   prodgy user create-admin …    create a Super Admin, an organization and its first workspace
  *   prodgy token create …         print a new API token for a user and workspace
@@ -9,7 +10,7 @@
 import { parseArgs } from 'node:util'
 import { AppError, ValidationError } from '@prodgy/core'
 import { createAdminCommand, createTokenCommand } from './commands/admin.ts'
-import { runApi, runMigrate, runStart, runWeb } from './commands/serve.ts'
+import { runApi, runGateway, runMigrate, runStart, runWeb } from './commands/serve.ts'
 
 const HELP = `Usage: prodgy <command> [options]
 
@@ -19,7 +20,9 @@ Commands:
   api                           Run only the API (port PRODGY_API_PORT, 4000).
   worker                        Run only the queue workers (needs DATABASE_URL and REDIS_URL; health on 5000).
   web                           Serve the Web app and Studio (port PRODGY_WEB_PORT, 3000), forwarding /api
-                                to PRODGY_API_URL.
+                                to PRODGY_API_URL and /mcp to the Gateway (PRODGY_GATEWAY_PORT).
+  gateway                       Run only the MCP Gateway (port PRODGY_GATEWAY_PORT, 3100) against the API at
+                                PRODGY_API_URL; needs PRODGY_API_TOKEN, the API's service key.
   migrate                       Apply the database migrations and exit.
   user create-admin --email E --password P --org NAME [--workspace NAME]
                                 Create a Super Admin, an organization and its first workspace.
@@ -38,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return runApi()
     case 'web':
       return runWeb()
+    case 'gateway':
+      return runGateway()
     case 'worker': {
       const { runWorkerFromEnv } = await import('@prodgy/service')
       await runWorkerFromEnv(process.env)

@@ -13,9 +13,12 @@ import {
   migrations,
   parseEnv,
   type QueuePort,
+  randomAlphanumeric,
 } from '@prodgy/core'
 import { createBullmqQueue } from '@prodgy/core/adapters/bullmq'
 import { createDatabaseFromEnv } from '@prodgy/core/adapters/database-from-env'
+import { createGatewayApp } from '@prodgy/gateway'
+import { createGatewayFromEnv, mcpUrlFrom } from '@prodgy/gateway/runtime/compose'
 import { createSmtpTransport, createWorkerService } from '@prodgy/service'
 import type { Context } from 'hono'
 import { createFrontDoor, proxyTo } from '../front-door.ts'
@@ -101,7 +104,27 @@ export async function runStart(): Promise<number> {
     encryptionKey: api.platform.settings.encryptionKey,
   })
   await worker.start()
-  const front = createFrontDoor({ api: api.app.fetch, uiDist: UI_DIST, studioDist: STUDIO_DIST })
+  // The Gateway in memory: its API calls reach the API app without a socket. Without PRODGY_API_TOKEN it gets a key
+  // of its own for this run, known to this process only.
+  let serviceKey = env.PRODGY_API_TOKEN
+  if (!serviceKey) {
+    serviceKey = randomAlphanumeric(48)
+    api.platform.settings.serviceKeys.gateway = serviceKey
+  }
+  const gateway = createGatewayApp({
+    api: { fetch: (request, requestEnv) => api.app.fetch(request, requestEnv) },
+    apiBaseUrl: env.PRODGY_PUBLIC_URL,
+    serviceKey,
+    publicUrl: env.PRODGY_PUBLIC_URL,
+    mcpUrl: mcpUrlFrom(env),
+    logger: logger.child({ service: 'gateway' }),
+  })
+  const front = createFrontDoor({
+    api: api.app.fetch,
+    gateway: gateway.fetch,
+    uiDist: UI_DIST,
+    studioDist: STUDIO_DIST,
+  })
   let server: ServerType
   try {
     server = await listen(front.fetch, env.PRODGY_HOST, env.PRODGY_WEB_PORT)
@@ -112,7 +135,7 @@ export async function runStart(): Promise<number> {
   }
   const url = `http://${env.PRODGY_HOST === '127.0.0.1' || env.PRODGY_HOST === '0.0.0.0' ? 'localhost' : env.PRODGY_HOST}:${env.PRODGY_WEB_PORT}`
   logger.info('prodgy is running', { url, queue: queue.kind, mail: env.SMTP_HOST ? 'smtp' : 'development outbox' })
-  console.log(`\n  Prodgy is running at ${url}\n  API reference: ${url}/swagger\n`)
+  console.log(`\n  Prodgy is running at ${url}\n  API reference: ${url}/swagger\n  MCP server: ${mcpUrlFrom(env)}\n`)
   onShutdown(logger, [() => closeServer(server), () => worker.stop({ timeoutMs: 5000 }), () => api.close()])
   return -1
 }
@@ -127,14 +150,48 @@ export async function runApi(): Promise<number> {
   return -1
 }
 
-/** `prodgy web`: the Web app and Studio, forwarding API calls to PRODGY_API_URL. */
+/**
+ * Where `prodgy web` forwards `/mcp`: the origin of PRODGY_MCP_URL when it names another host than the front door,
+ * else a Gateway on this host at PRODGY_GATEWAY_PORT.
+ */
+export function gatewayUrlFrom(env: Env): string {
+  const named = env.PRODGY_MCP_URL ? new URL(env.PRODGY_MCP_URL).origin : undefined
+  return named && named !== new URL(env.PRODGY_PUBLIC_URL).origin
+    ? named
+    : `http://127.0.0.1:${env.PRODGY_GATEWAY_PORT}`
+}
+
+/** `prodgy web`: the Web app and Studio, forwarding API calls to PRODGY_API_URL and `/mcp` to the Gateway. */
 export async function runWeb(): Promise<number> {
   const env = parseEnv(process.env)
   const logger = createLogger({ level: env.LOG_LEVEL, bindings: { service: 'web' } })
-  const front = createFrontDoor({ api: proxyTo(env.PRODGY_API_URL), uiDist: UI_DIST, studioDist: STUDIO_DIST })
+  const gatewayUrl = gatewayUrlFrom(env)
+  const front = createFrontDoor({
+    api: proxyTo(env.PRODGY_API_URL),
+    gateway: proxyTo(gatewayUrl),
+    uiDist: UI_DIST,
+    studioDist: STUDIO_DIST,
+  })
   const server = await listen(front.fetch, env.PRODGY_HOST, env.PRODGY_WEB_PORT)
-  logger.info('web listening', { url: `http://${env.PRODGY_HOST}:${env.PRODGY_WEB_PORT}`, api: env.PRODGY_API_URL })
+  logger.info('web listening', {
+    url: `http://${env.PRODGY_HOST}:${env.PRODGY_WEB_PORT}`,
+    api: env.PRODGY_API_URL,
+    gateway: gatewayUrl,
+  })
   onShutdown(logger, [() => closeServer(server)])
+  return -1
+}
+
+/** `prodgy gateway`: the MCP Gateway alone, calling the API at PRODGY_API_URL with the key PRODGY_API_TOKEN. */
+export async function runGateway(): Promise<number> {
+  const gateway = createGatewayFromEnv(process.env)
+  const server = await listen(gateway.app.fetch, gateway.host, gateway.port)
+  gateway.logger.info('gateway listening', {
+    url: `http://${gateway.host}:${gateway.port}`,
+    api: gateway.apiUrl,
+    mcpUrl: gateway.mcpUrl,
+  })
+  onShutdown(gateway.logger, [() => closeServer(server)])
   return -1
 }
 

@@ -1,0 +1,8 @@
+export { ApiError, type ApiFetcher, type Caller } from './api-client.ts'
+export { createGatewayApp, type GatewayDeps, MCP_SCOPES, newSessionId } from './app.ts'
+export type { McpContext } from './context.ts'
+export { CONFIRM_ARGUMENT } from './guard.ts'
+export { INSTRUCTIONS_PREFACE } from './mcp-server.ts'
+export { CORE_TOOLS } from './tools/index.ts'
+export { UNAUTHENTICATED_CONTEXT } from './tools/profile.ts'
+export { GATEWAY_VERSION } from './version.ts'
