@@ -21,7 +21,8 @@ export interface Platform {
   close(): Promise<void>
 }
 
-export async function startPlatform(): Promise<Platform> {
+/** `env` adds to the server's environment (e.g. `PRODGY_OUTBOUND_ALLOWLIST` for a local stand-in of a service). */
+export async function startPlatform(options: { env?: Record<string, string> } = {}): Promise<Platform> {
   ensureBuilt()
   const dataDir = mkdtempSync(join(tmpdir(), 'prodgy-e2e-'))
   const port = await freePort()
@@ -38,6 +39,7 @@ export async function startPlatform(): Promise<Platform> {
       // every test signs in several times from one address
       PRODGY_RATE_LIMIT_AUTH: '1000/60',
       LOG_LEVEL: 'warn',
+      ...options.env,
     }),
     readyPath: '/health/ready',
   })

@@ -14,6 +14,7 @@ import { ForgotPasswordPage } from './pages/forgot-password.tsx'
 import { HomePage } from './pages/home.tsx'
 import { LoginPage } from './pages/login.tsx'
 import { NotFoundPage } from './pages/not-found.tsx'
+import { OAuthConsentPage } from './pages/oauth-consent.tsx'
 import { OnboardingPage } from './pages/onboarding.tsx'
 import { ResetPasswordPage } from './pages/reset-password.tsx'
 import { SetupPage } from './pages/setup.tsx'
@@ -21,6 +22,9 @@ import { SignupPage } from './pages/signup.tsx'
 
 const ProfilePage = lazy(() => import('./pages/profile.tsx').then((m) => ({ default: m.ProfilePage })))
 const AdminPage = lazy(() => import('./pages/admin/admin-page.tsx').then((m) => ({ default: m.AdminPage })))
+const CatalogPage = lazy(() =>
+  import('./pages/integrations/catalog-page.tsx').then((m) => ({ default: m.CatalogPage })),
+)
 const KnowledgePage = lazy(() =>
   import('./pages/knowledge/knowledge-page.tsx').then((m) => ({ default: m.KnowledgePage })),
 )
@@ -124,10 +128,12 @@ export function App() {
       <Route path="/accept-invite" component={AcceptInvitePage} />
       <Route path="/" component={RequireSession}>
         <Route path="/onboarding" component={OnboardingPage} />
+        <Route path="/oauth/consent" component={OAuthConsentPage} />
         <Route path="/" component={Shell}>
           <Route path="/" component={HomePage} />
           <Route path="/profile" component={ProfilePage} />
           <Route path="/admin" component={AdminPage} />
+          <Route path="/integrations" component={CatalogPage} />
           <Route path="/workspaces/:id/settings" component={WorkspaceSettingsPage} />
           <Route path="/workspaces/:id/knowledge" component={KnowledgePage} />
         </Route>

@@ -110,7 +110,7 @@ export function onSessionExpired(handler: () => void): void {
 
 type QueryValue = string | number | boolean | null | undefined
 
-interface RequestOptions {
+export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   body?: unknown
   query?: Record<string, QueryValue>
@@ -250,13 +250,13 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<E
   return parse<T>(response)
 }
 
-/** Calls an endpoint whose answer is `data`. */
-async function call<T>(path: string, options?: RequestOptions): Promise<T> {
+/** Calls an endpoint whose answer is `data` (also used by the other area clients, such as api-integrations.ts). */
+export async function call<T>(path: string, options?: RequestOptions): Promise<T> {
   return (await request<T>(path, options)).data as T
 }
 
 /** Calls an endpoint whose answer is a `message` for a person. */
-async function say(path: string, options?: RequestOptions): Promise<string> {
+export async function say(path: string, options?: RequestOptions): Promise<string> {
   return (await request<unknown>(path, options)).message ?? ''
 }
 

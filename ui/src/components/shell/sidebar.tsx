@@ -2,7 +2,7 @@ import { A } from '@solidjs/router'
 import { type Component, For, Show } from 'solid-js'
 import { Dynamic } from 'solid-js/web'
 import { session } from '../../lib/session.ts'
-import { BookOpen, House, Settings2, ShieldCheck } from '../icons.ts'
+import { BookOpen, House, Link, Settings2, ShieldCheck } from '../icons.ts'
 import { Logo } from '../logo.tsx'
 
 interface NavItem {
@@ -31,6 +31,7 @@ function items(): NavItem[] {
       testId: 'nav-workspace-settings',
     })
   }
+  list.push({ href: '/integrations', label: 'Integrations', icon: Link, testId: 'nav-integrations' })
   if (session.isAdmin()) list.push({ href: '/admin', label: 'Admin', icon: ShieldCheck, testId: 'nav-admin' })
   return list
 }

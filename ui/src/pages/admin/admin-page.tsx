@@ -1,10 +1,22 @@
 import { Match, Show, Switch } from 'solid-js'
 import { PageHeader } from '../../components/card.tsx'
-import { Boxes, BrainCircuit, Building2, Inbox, ScrollText, ShieldCheck, Users } from '../../components/icons.ts'
+import {
+  Boxes,
+  BrainCircuit,
+  Building2,
+  Cpu,
+  Inbox,
+  Link,
+  ScrollText,
+  ShieldCheck,
+  Users,
+} from '../../components/icons.ts'
 import { RestrictedAccess } from '../../components/restricted-access.tsx'
 import { type TabItem, TabPanel, Tabs } from '../../components/tabs.tsx'
 import { useTabParam } from '../../lib/navigation.ts'
 import { session } from '../../lib/session.ts'
+import { InstalledIntegrations } from '../integrations/installed-list.tsx'
+import { McpSettingsTab } from '../integrations/mcp-settings-tab.tsx'
 import { AiProviderTab } from './ai-provider-tab.tsx'
 import { AuditLogTab } from './audit-log-tab.tsx'
 import { OrganizationTab } from './organization-tab.tsx'
@@ -13,7 +25,16 @@ import { PlatformUsersTab } from './platform-users-tab.tsx'
 import { UsersTab } from './users-tab.tsx'
 import { WorkspacesTab } from './workspaces-tab.tsx'
 
-type AdminTab = 'organization' | 'workspaces' | 'users' | 'ai-provider' | 'audit' | 'outbox' | 'platform-users'
+type AdminTab =
+  | 'organization'
+  | 'workspaces'
+  | 'users'
+  | 'ai-provider'
+  | 'integrations'
+  | 'mcp'
+  | 'audit'
+  | 'outbox'
+  | 'platform-users'
 
 function tabs(): TabItem<AdminTab>[] {
   const list: TabItem<AdminTab>[] = [
@@ -21,6 +42,8 @@ function tabs(): TabItem<AdminTab>[] {
     { id: 'workspaces', label: 'Workspaces', icon: Boxes },
     { id: 'users', label: 'Users', icon: Users },
     { id: 'ai-provider', label: 'AI provider', icon: BrainCircuit },
+    { id: 'integrations', label: 'Integrations', icon: Link },
+    { id: 'mcp', label: 'MCP Server', icon: Cpu },
     { id: 'audit', label: 'Audit log', icon: ScrollText },
   ]
   if (session.isSuperAdmin()) {
@@ -55,6 +78,12 @@ export function AdminPage() {
             </Match>
             <Match when={tab() === 'ai-provider'}>
               <AiProviderTab />
+            </Match>
+            <Match when={tab() === 'integrations'}>
+              <InstalledIntegrations />
+            </Match>
+            <Match when={tab() === 'mcp'}>
+              <McpSettingsTab />
             </Match>
             <Match when={tab() === 'audit'}>
               <AuditLogTab />

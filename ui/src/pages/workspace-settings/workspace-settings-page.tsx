@@ -2,25 +2,29 @@ import { A } from '@solidjs/router'
 import { Match, Show, Switch } from 'solid-js'
 import { buttonStyles } from '../../components/button.tsx'
 import { PageHeader } from '../../components/card.tsx'
-import { KeyRound, Settings2, ShieldAlert, Users } from '../../components/icons.ts'
+import { KeyRound, Link, Settings2, ShieldAlert, ShieldCheck, Users } from '../../components/icons.ts'
 import { QueryState } from '../../components/query-state.tsx'
 import { RestrictedAccess } from '../../components/restricted-access.tsx'
 import { type TabItem, TabPanel, Tabs } from '../../components/tabs.tsx'
 import { useTabParam } from '../../lib/navigation.ts'
 import { session } from '../../lib/session.ts'
 import { useWorkspaceFromRoute } from '../../lib/workspaces.ts'
+import { InstalledIntegrations } from '../integrations/installed-list.tsx'
 import { ApiTokensTab } from './api-tokens-tab.tsx'
+import { ConnectedAppsTab } from './connected-apps-tab.tsx'
 import { GeneralTab } from './general-tab.tsx'
 import { MembersTab } from './members-tab.tsx'
 import { SecurityTab } from './security-tab.tsx'
 
-type WorkspaceTab = 'general' | 'members' | 'tokens' | 'security'
+type WorkspaceTab = 'general' | 'members' | 'tokens' | 'apps' | 'integrations' | 'security'
 
 function tabs(): TabItem<WorkspaceTab>[] {
   const list: TabItem<WorkspaceTab>[] = [
     { id: 'general', label: 'General', icon: Settings2 },
     { id: 'members', label: 'Members', icon: Users },
     { id: 'tokens', label: 'API tokens', icon: KeyRound },
+    { id: 'apps', label: 'Apps', icon: ShieldCheck },
+    { id: 'integrations', label: 'Integrations', icon: Link },
   ]
   if (session.isAdmin()) list.push({ id: 'security', label: 'Security', icon: ShieldAlert })
   return list
@@ -74,6 +78,12 @@ export function WorkspaceSettingsPage() {
                 </Match>
                 <Match when={tab() === 'tokens'}>
                   <ApiTokensTab workspace={current()} />
+                </Match>
+                <Match when={tab() === 'apps'}>
+                  <ConnectedAppsTab workspace={current()} />
+                </Match>
+                <Match when={tab() === 'integrations'}>
+                  <InstalledIntegrations workspace={current()} />
                 </Match>
                 <Match when={tab() === 'security'}>
                   <SecurityTab workspace={current()} />
