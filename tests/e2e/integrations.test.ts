@@ -237,6 +237,8 @@ describe('integrations and MCP settings in Chromium', { skip: chromiumService.sk
       .getByTestId('catalog-card-install')
       .click()
     const scope = page.getByTestId('integration-install-scope')
+    // the workspaces load after the dialog opens; the chosen one is selected once its option exists
+    await scope.locator(`option[value="${workspaceId}"]`).waitFor({ state: 'attached' })
     assert.equal(await scope.inputValue(), workspaceId)
     await scope.selectOption({ label: 'Global (all workspaces)' })
     await page.getByTestId('integration-install-title').fill('GitHub: company')

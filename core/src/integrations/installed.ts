@@ -35,6 +35,7 @@ export interface IntegrationRow {
   template_key: string
   template_name: string
   template_class: string
+  template_version?: number
   definition: unknown
 }
 
@@ -58,7 +59,8 @@ export interface IntegrationDto {
   webhookUrl: string | null
 }
 
-const SELECT = `select i.*, t.key as template_key, t.name as template_name, t.class as template_class, t.definition
+const SELECT = `select i.*, t.key as template_key, t.name as template_name, t.class as template_class, t.definition,
+         t.version as template_version
   from integrations i join integration_templates t on t.id = i.template_id`
 
 const credentialValue = z.string().max(10_000, 'A credential is at most 10,000 characters.')
@@ -83,8 +85,23 @@ export const updateIntegrationInputSchema = z.object({
 })
 export type UpdateIntegrationInput = z.input<typeof updateIntegrationInputSchema>
 
-export function templateOf(row: Pick<IntegrationRow, 'definition'>): IntegrationTemplate {
-  return parseTemplate(row.definition)
+/** Parsed templates by id and version: a stored template was validated on save, so it is parsed once per process. */
+const parsedTemplates = new Map<string, IntegrationTemplate>()
+const PARSED_TEMPLATES_MAX = 500
+
+export function templateOf(
+  row: Pick<IntegrationRow, 'definition'> & { template_id?: string; template_version?: number },
+): IntegrationTemplate {
+  const key = row.template_id && row.template_version ? `${row.template_id}@${row.template_version}` : undefined
+  const cached = key ? parsedTemplates.get(key) : undefined
+  if (cached) return cached
+  const template = parseTemplate(row.definition)
+  if (key) {
+    if (parsedTemplates.size >= PARSED_TEMPLATES_MAX)
+      parsedTemplates.delete(parsedTemplates.keys().next().value as string)
+    parsedTemplates.set(key, template)
+  }
+  return template
 }
 
 export function toIntegrationDto(platform: Platform, row: IntegrationRow): IntegrationDto {

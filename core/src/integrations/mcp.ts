@@ -12,6 +12,7 @@ import type { Platform } from '../services/platform.ts'
 import { findUserById } from '../services/users.ts'
 import { assertWorkspaceAccess } from '../services/workspace-access.ts'
 import { effectiveIntegrations } from './installed.ts'
+import { type IntegrationToolDto, toolsOfIntegrations } from './workspace-tools.ts'
 
 export interface McpContext {
   user: {
@@ -47,6 +48,8 @@ export interface McpContext {
   role: EffectiveRole | null
   scopes: readonly string[] | null
   instructions: string
+  /** The workspace's integration tools, when asked for (`include=tools`) and the caller may execute them. */
+  tools?: IntegrationToolDto[]
 }
 
 export interface McpSettingsDto {
@@ -71,6 +74,7 @@ export async function getMcpContext(
   platform: Platform,
   principal: Principal,
   requestedWorkspaceId?: string | undefined,
+  options: { includeTools?: boolean } = {},
 ): Promise<McpContext> {
   if (!principal.organizationId) requireOrganization(principal)
   const organizationId = principal.organizationId as string
@@ -144,7 +148,13 @@ export async function getMcpContext(
     role: principal.role ?? null,
     scopes: principal.scopes ?? null,
     instructions: settings?.instructions ?? '',
+    // one round trip for the Gateway's tools/list: the integrations are already loaded
+    ...(options.includeTools && canExecute(principal) ? { tools: toolsOfIntegrations(integrations) } : {}),
   }
+}
+
+function canExecute(principal: Principal): boolean {
+  return !principal.scopes || principal.scopes.includes('mcp:execute') || principal.scopes.includes('api:execute')
 }
 
 export async function getMcpSettings(platform: Platform, principal: Principal): Promise<McpSettingsDto> {

@@ -108,16 +108,19 @@ function describeGroup(name: string, provided: Provided[]): IntegrationToolDto {
   }
 }
 
+/** The tools of integrations in effect in a workspace, grouped by name. */
+export function toolsOfIntegrations(rows: IntegrationRow[]): IntegrationToolDto[] {
+  return [...groupTools(rows).entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, p]) => describeGroup(name, p))
+}
+
 export async function listWorkspaceTools(
   platform: Platform,
   principal: Principal,
   workspaceId: string,
 ): Promise<{ tools: IntegrationToolDto[] }> {
-  const rows = await effectiveIntegrations(platform.db, principal, workspaceId)
-  const groups = groupTools(rows)
-  return {
-    tools: [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, p]) => describeGroup(name, p)),
-  }
+  return { tools: toolsOfIntegrations(await effectiveIntegrations(platform.db, principal, workspaceId)) }
 }
 
 function requireExecuteScope(principal: Principal): void {

@@ -15,7 +15,7 @@ import { hasScope, type McpContext } from './context.ts'
 import { guardApplies } from './guard.ts'
 import { createBareServer, createMcpServer, type RequestState } from './mcp-server.ts'
 import type { BoundApi } from './tools/define.ts'
-import { listIntegrationTools } from './tools/dynamic.ts'
+import { type IntegrationTool, listIntegrationTools } from './tools/dynamic.ts'
 import { CORE_TOOLS_BY_NAME } from './tools/index.ts'
 import { GATEWAY_VERSION } from './version.ts'
 
@@ -189,15 +189,19 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
     if (requests.length === 0) {
       server = createBareServer(validator)
     } else {
-      let context: McpContext
+      const toolCalls = requests.filter((m) => m.method === 'tools/call')
+      // the integration tools come with the context in one API call when this request may need them
+      const mayNeedTools =
+        methods.includes('tools/list') ||
+        toolCalls.some((m) => !CORE_TOOLS_BY_NAME.has(String((m.params as { name?: unknown })?.name)))
+      let context: McpContext & { tools?: IntegrationTool[] }
       try {
-        context = await client.call<McpContext>(caller, 'GET', '/api/mcp/context', {
-          query: { workspaceId: requestedWorkspace },
+        context = await client.call<McpContext & { tools?: IntegrationTool[] }>(caller, 'GET', '/api/mcp/context', {
+          query: { workspaceId: requestedWorkspace, ...(mayNeedTools ? { include: 'tools' } : {}) },
         })
       } catch (error) {
         return contextFailure(error, log)
       }
-      const toolCalls = requests.filter((m) => m.method === 'tools/call')
       // tools/list shows them; a call needs their annotations only when the destructive-action guard is on
       const needIntegrationTools =
         context.workspace &&
@@ -206,7 +210,8 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
           (guardApplies(context) &&
             toolCalls.some((m) => !CORE_TOOLS_BY_NAME.has(String((m.params as { name?: unknown })?.name)))))
       let integrationTools: RequestState['integrationTools']
-      if (needIntegrationTools) {
+      if (needIntegrationTools && context.tools) integrationTools = context.tools
+      else if (needIntegrationTools) {
         try {
           integrationTools = await listIntegrationTools(api, context.workspace?.id as string)
         } catch (error) {

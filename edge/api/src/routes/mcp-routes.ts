@@ -63,6 +63,7 @@ const mcpContextSchema = z
     role: z.string().nullable(),
     scopes: z.array(z.string()).nullable(),
     instructions: z.string(),
+    tools: z.array(z.record(z.string(), z.unknown())).optional(),
   })
   .openapi('McpContext')
 
@@ -75,10 +76,20 @@ export function registerMcpRoutes({ app, deps }: ApiRouter): void {
       path: '/api/mcp/context',
       tag: TAG,
       summary: "The caller's profile, organization, workspace context, AI preferences, scopes and MCP instructions",
-      query: z.object({ workspaceId: z.uuid().optional() }),
+      query: z.object({
+        workspaceId: z.uuid().optional(),
+        include: z
+          .enum(['tools'])
+          .optional()
+          .openapi({ description: "`tools` adds the workspace's integration tools" }),
+      }),
       response: mcpContextSchema,
     },
-    async (c, { query }) => ({ data: await getMcpContext(platform, await principalOf(c, deps), query.workspaceId) }),
+    async (c, { query }) => ({
+      data: await getMcpContext(platform, await principalOf(c, deps), query.workspaceId, {
+        includeTools: query.include === 'tools',
+      }),
+    }),
   )
   defineRoute(
     app,
