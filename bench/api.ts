@@ -16,12 +16,7 @@ import {
   type RunningServer,
   startApi,
 } from '../tests/support/servers.ts'
-
-function positiveInt(name: string, raw: string): number {
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number above 0, got "${raw}"`)
-  return value
-}
+import { exitOnSignal, markdownTable, positiveInt } from './support.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -40,12 +35,7 @@ const runtimes = API_RUNTIMES.filter((r): r is ApiRuntime & { name: RuntimeName 
   // Bun first, then Node: the order of the printed table
   .sort((a, b) => a.name.localeCompare(b.name))
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the servers`)
-    process.exit(signal === 'SIGINT' ? 130 : 143)
-  })
-}
+exitOnSignal()
 
 async function boot(runtime: ApiRuntime): Promise<RunningServer> {
   // The default 600 a minute per address would turn most of the run into 429s.
@@ -192,14 +182,7 @@ function table(results: Results): string {
       ])
     }
   }
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  return rows
-    .map((row, index) =>
-      index === 1
-        ? `| ${widths.map((w, column) => (row[column]!.endsWith(':') ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`
-        : `| ${row.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`,
-    )
-    .join('\n')
+  return markdownTable(rows, 2)
 }
 
 const started = performance.now()

@@ -35,12 +35,7 @@ import {
 } from '@prodgy/core'
 import { type TestDatabaseKind, testDatabaseKinds } from '@prodgy/core/testing/databases'
 import { ingestDocument } from '../workers/service/src/knowledge/ingest.ts'
-
-function positiveInt(name: string, raw: string): number {
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number above 0, got "${raw}"`)
-  return value
-}
+import { positiveInt } from './support.ts'
 
 const { values: flags } = parseArgs({
   options: {

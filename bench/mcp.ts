@@ -25,12 +25,7 @@ import {
   type RunningServer,
   startServer,
 } from '../tests/support/servers.ts'
-
-function positiveInt(name: string, raw: string): number {
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number above 0, got "${raw}"`)
-  return value
-}
+import { exitOnSignal, markdownTable, positiveInt } from './support.ts'
 
 const { values: flags } = parseArgs({
   options: {
@@ -51,13 +46,7 @@ const servers: RunningServer[] = []
 const stopAll = async () => {
   for (const server of servers.reverse()) await server.stop()
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    console.error(`\n${signal}: stopping the servers`)
-    await stopAll()
-    process.exit(signal === 'SIGINT' ? 130 : 143)
-  })
-}
+exitOnSignal(stopAll)
 
 /** The external service of the integration: answers one ticket, as fast as it can. */
 async function startDesk(): Promise<{ url: string; close(): void }> {
@@ -340,14 +329,7 @@ function table(results: Map<string, Record<Side, Measurement>>): string {
       '',
     ])
   }
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  return rows
-    .map((row, index) =>
-      index === 1
-        ? `| ${widths.map((w, column) => (row[column]!.endsWith(':') ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`
-        : `| ${row.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`,
-    )
-    .join('\n')
+  return markdownTable(rows, 3)
 }
 
 const started = performance.now()

@@ -6,9 +6,6 @@
  * until it confirms.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
@@ -17,7 +14,7 @@ import {
   type SaasReplayServer,
   startSaasReplayServer,
 } from '@prodgy/core/testing/saas-replay/server'
-import { callJson, freePort, isolatedEnv, PRODGY_BIN, type RunningServer, startServer } from './support/servers.ts'
+import { callJson, type RunningPlatform, startPlatformServer } from './support/servers.ts'
 
 type Envelope<T> = { success: boolean; data: T; message?: string; error?: string }
 type ToolResult = { content: { type: string; text: string }[]; isError?: boolean; structuredContent?: unknown }
@@ -26,8 +23,7 @@ const PASSWORD = 'Correct-Horse-9'
 const WAIT_MS = 60_000
 
 describe('first use of integrations through the MCP Gateway', () => {
-  let dataDir: string
-  let server: RunningServer
+  let platform: RunningPlatform
   let replay: SaasReplayServer
   let baseUrl: string
   let admin: string
@@ -44,24 +40,8 @@ describe('first use of integrations through the MCP Gateway', () => {
 
   before(async () => {
     replay = await startSaasReplayServer()
-    dataDir = mkdtempSync(join(tmpdir(), 'prodgy-mcp-'))
-    const port = await freePort()
-    baseUrl = `http://127.0.0.1:${port}`
-    server = await startServer({
-      name: 'prodgy start',
-      command: process.execPath,
-      args: [PRODGY_BIN, 'start'],
-      port,
-      env: isolatedEnv({
-        PRODGY_DATA_DIR: join(dataDir, 'data'),
-        PRODGY_WEB_PORT: String(port),
-        PRODGY_PUBLIC_URL: baseUrl,
-        PRODGY_OUTBOUND_ALLOWLIST: '127.0.0.1',
-        PRODGY_RATE_LIMIT_AUTH: '1000/60',
-        LOG_LEVEL: 'warn',
-      }),
-      readyPath: '/health/ready',
-    })
+    platform = await startPlatformServer({ env: { PRODGY_OUTBOUND_ALLOWLIST: '127.0.0.1' } })
+    baseUrl = platform.baseUrl
     const setup = await callJson<Envelope<{ accessToken: string }>>(baseUrl, 'POST', '/api/setup', {
       body: { email: 'ada@acme.test', password: PASSWORD, fullName: 'Ada Lovelace', organizationName: 'Acme' },
     })
@@ -70,9 +50,8 @@ describe('first use of integrations through the MCP Gateway', () => {
   })
   after(async () => {
     await client?.close().catch(() => undefined)
-    await server?.stop()
+    await platform?.close()
     await replay?.close()
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('lets an admin install Jira and GitHub from the catalog with credentials checked by the services', async () => {

@@ -20,12 +20,11 @@ import { createTestApi, STRONG_PASSWORD, type TestApi } from '../edge/api/src/te
 import { ingestDocument } from '../workers/service/src/knowledge/ingest.ts'
 import {
   callJson,
-  freePort,
   isolatedEnv,
   PRODGY_BIN,
   ROOT,
-  type RunningServer,
-  startServer,
+  type RunningPlatform,
+  startPlatformServer,
 } from './support/servers.ts'
 
 const SERVICE_KEY = 'gateway-service-key-for-the-mcp-tests-0123456789'
@@ -542,10 +541,10 @@ describe('MCP Gateway over HTTP', () => {
 })
 
 describe('MCP Gateway in the prodgy command', () => {
-  let platform: RunningServer | undefined
+  let platform: RunningPlatform | undefined
 
   after(async () => {
-    await platform?.stop()
+    await platform?.close()
   })
 
   it('prodgy gateway refuses to start without PRODGY_API_TOKEN, saying why', () => {
@@ -560,21 +559,8 @@ describe('MCP Gateway in the prodgy command', () => {
   })
 
   it('prodgy start answers MCP at /mcp on its front door, with a key of its own', async () => {
-    const port = await freePort()
-    const baseUrl = `http://127.0.0.1:${port}`
-    platform = await startServer({
-      name: 'prodgy start',
-      command: process.execPath,
-      args: [PRODGY_BIN, 'start'],
-      port,
-      env: isolatedEnv({
-        PRODGY_DATA_DIR: 'memory://',
-        PRODGY_WEB_PORT: String(port),
-        PRODGY_PUBLIC_URL: baseUrl,
-        LOG_LEVEL: 'warn',
-      }),
-      readyPath: '/health/ready',
-    })
+    platform = await startPlatformServer()
+    const { baseUrl } = platform
     const setup = await callJson<{ data: Session }>(baseUrl, 'POST', '/api/setup', {
       body: {
         email: 'root@solo.test',

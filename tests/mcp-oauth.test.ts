@@ -15,7 +15,7 @@ import type {
   OAuthClientMetadata,
   OAuthTokens,
 } from '@modelcontextprotocol/sdk/shared/auth.js'
-import { callJson, freePort, isolatedEnv, PRODGY_BIN, type RunningServer, startServer } from './support/servers.ts'
+import { callJson, type RunningPlatform, startPlatformServer } from './support/servers.ts'
 
 const PASSWORD = 'Correct-Horse-9'
 const REDIRECT_URL = 'http://127.0.0.1:33418/oauth/callback'
@@ -68,7 +68,7 @@ class MemoryOAuthProvider implements OAuthClientProvider {
 }
 
 describe('MCP client OAuth against prodgy start', () => {
-  let server: RunningServer
+  let platform: RunningPlatform
   let baseUrl: string
   let mcpUrl: URL
   let admin: Session
@@ -91,22 +91,9 @@ describe('MCP client OAuth against prodgy start', () => {
   }
 
   before(async () => {
-    const port = await freePort()
-    baseUrl = `http://127.0.0.1:${port}`
+    platform = await startPlatformServer()
+    baseUrl = platform.baseUrl
     mcpUrl = new URL(`${baseUrl}/mcp`)
-    server = await startServer({
-      name: 'prodgy start',
-      command: process.execPath,
-      args: [PRODGY_BIN, 'start'],
-      port,
-      env: isolatedEnv({
-        PRODGY_DATA_DIR: 'memory://',
-        PRODGY_WEB_PORT: String(port),
-        PRODGY_PUBLIC_URL: baseUrl,
-        LOG_LEVEL: 'warn',
-      }),
-      readyPath: '/health/ready',
-    })
     const setup = await callJson<{ data: Session }>(baseUrl, 'POST', '/api/setup', {
       body: {
         email: 'ada@acme.test',
@@ -124,7 +111,7 @@ describe('MCP client OAuth against prodgy start', () => {
     workspaceId = me.json.data.workspaces[0]?.id as string
   })
   after(async () => {
-    await server?.stop()
+    await platform?.close()
   })
 
   it('discovers, registers and sends the person to authorize', async () => {

@@ -2,13 +2,10 @@
  * The browser side of the end-to-end tests: the whole platform started as `prodgy start` on a fresh data folder,
  * with the Web app built if its sources changed, and Debian's Chromium driven by playwright-core.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { testService } from '@prodgy/core/testing/services'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { ensureBuilt } from '../../scripts/ensure-built.mjs'
-import { freePort, isolatedEnv, PRODGY_BIN, type RunningServer, startServer } from '../support/servers.ts'
+import { type RunningServer, startPlatformServer } from '../support/servers.ts'
 
 export const chromiumService = testService('chromium')
 
@@ -24,25 +21,7 @@ export interface Platform {
 /** `env` adds to the server's environment (e.g. `PRODGY_OUTBOUND_ALLOWLIST` for a local stand-in of a service). */
 export async function startPlatform(options: { env?: Record<string, string> } = {}): Promise<Platform> {
   ensureBuilt()
-  const dataDir = mkdtempSync(join(tmpdir(), 'prodgy-e2e-'))
-  const port = await freePort()
-  const baseUrl = `http://127.0.0.1:${port}`
-  const server = await startServer({
-    name: 'prodgy start',
-    command: process.execPath,
-    args: [PRODGY_BIN, 'start'],
-    port,
-    env: isolatedEnv({
-      PRODGY_DATA_DIR: join(dataDir, 'data'),
-      PRODGY_WEB_PORT: String(port),
-      PRODGY_PUBLIC_URL: baseUrl,
-      // every test signs in several times from one address
-      PRODGY_RATE_LIMIT_AUTH: '1000/60',
-      LOG_LEVEL: 'warn',
-      ...options.env,
-    }),
-    readyPath: '/health/ready',
-  })
+  const { baseUrl, server, close } = await startPlatformServer(options)
   const browser = await chromium.launch({
     executablePath: chromiumService.url,
     headless: true,
@@ -71,8 +50,7 @@ export async function startPlatform(options: { env?: Record<string, string> } = 
     },
     async close() {
       await browser.close()
-      await server.stop()
-      rmSync(dataDir, { recursive: true, force: true })
+      await close()
       if (errors.length > 0) throw new Error(`The pages threw errors:\n${errors.join('\n')}`)
     },
   }

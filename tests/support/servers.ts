@@ -5,7 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -152,6 +154,55 @@ export function startApi(runtime: ApiRuntime, port: number, env: Record<string, 
     port,
     env: isolatedEnv({ PRODGY_DATA_DIR: 'memory://', PRODGY_HOST: '127.0.0.1', PRODGY_API_PORT: String(port), ...env }),
   })
+}
+
+export interface RunningPlatform {
+  baseUrl: string
+  server: RunningServer
+  /** Stops the server and removes its data folder. */
+  close(): Promise<void>
+}
+
+/**
+ * The whole platform as `prodgy start` on a free port and a fresh data folder of its own, answering at
+ * `baseUrl`. `env` adds to or overrides the server's environment (e.g. `PRODGY_OUTBOUND_ALLOWLIST` for a local
+ * stand-in of a service).
+ */
+export async function startPlatformServer(options: { env?: Record<string, string> } = {}): Promise<RunningPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'prodgy-platform-'))
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true })
+  const port = await freePort()
+  const baseUrl = `http://127.0.0.1:${port}`
+  let server: RunningServer
+  try {
+    server = await startServer({
+      name: 'prodgy start',
+      command: process.execPath,
+      args: [PRODGY_BIN, 'start'],
+      port,
+      env: isolatedEnv({
+        PRODGY_DATA_DIR: join(dataDir, 'data'),
+        PRODGY_WEB_PORT: String(port),
+        PRODGY_PUBLIC_URL: baseUrl,
+        // tests sign in several times from one address
+        PRODGY_RATE_LIMIT_AUTH: '1000/60',
+        LOG_LEVEL: 'warn',
+        ...options.env,
+      }),
+      readyPath: '/health/ready',
+    })
+  } catch (error) {
+    removeData()
+    throw error
+  }
+  return {
+    baseUrl,
+    server,
+    async close() {
+      await server.stop()
+      removeData()
+    },
+  }
 }
 
 /** A JSON call to a running server, with a timeout; a body that is not JSON fails with the start of its text. */

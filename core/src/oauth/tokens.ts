@@ -135,6 +135,38 @@ function requestedResource(platform: Platform, params: URLSearchParams, bound: s
 type Failure = { kind: 'error'; error: OAuthError; replay?: true }
 type Outcome = { kind: 'ok'; response: TokenResponse } | Failure
 
+function invalidGrant(description: string): Failure {
+  return { kind: 'error', error: new OAuthError('invalid_grant', description) }
+}
+
+/**
+ * A code or refresh token presented a second time: revokes the live tokens of its family (a code) or of its whole
+ * grant (a refresh token), records the event and answers invalid_grant marked as a replay.
+ */
+async function refuseReplay(
+  tx: Queryable,
+  revoke: { column: 'family_id' | 'grant_id'; id: string },
+  seen: { organization_id: string; workspace_id: string; user_id: string; grant_id: string },
+  clientId: string,
+  action: 'oauth.code_reuse_detected' | 'oauth.refresh_reuse_detected',
+  description: string,
+): Promise<Failure> {
+  const revoked = await tx.query(
+    `update oauth_tokens set revoked_at = now() where ${revoke.column} = $1 and revoked_at is null returning id`,
+    [revoke.id],
+  )
+  await recordAudit(tx, {
+    organizationId: seen.organization_id,
+    workspaceId: seen.workspace_id,
+    actor: { userId: seen.user_id },
+    action,
+    targetType: 'oauth_grant',
+    targetId: seen.grant_id,
+    metadata: { clientId, revokedTokens: revoked.length },
+  })
+  return { ...invalidGrant(description), replay: true }
+}
+
 async function exchangeCode(platform: Platform, client: OAuthClientRow, params: URLSearchParams): Promise<Outcome> {
   const code = requireParam(params, 'code')
   const redirectUri = requireParam(params, 'redirect_uri')
@@ -143,10 +175,6 @@ async function exchangeCode(platform: Platform, client: OAuthClientRow, params: 
     throw new OAuthError('invalid_request', 'code_verifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~.')
   }
   const codeHash = await sha256Hex(code)
-  const invalid = (description: string): Failure => ({
-    kind: 'error',
-    error: new OAuthError('invalid_grant', description),
-  })
   return platform.db.transaction(async (tx): Promise<Outcome> => {
     const [row] = await tx.query<CodeRow>(
       `select c.*, g.revoked_at as grant_revoked_at
@@ -155,33 +183,25 @@ async function exchangeCode(platform: Platform, client: OAuthClientRow, params: 
         for update of c`,
       [codeHash],
     )
-    if (!row || row.client_id !== client.client_id) return invalid('The authorization code is not valid.')
+    if (!row || row.client_id !== client.client_id) return invalidGrant('The authorization code is not valid.')
     if (row.used_at) {
-      const revoked = await tx.query(
-        `update oauth_tokens set revoked_at = now() where family_id = $1 and revoked_at is null returning id`,
-        [row.id],
+      return refuseReplay(
+        tx,
+        { column: 'family_id', id: row.id },
+        row,
+        client.client_id,
+        'oauth.code_reuse_detected',
+        'The authorization code was already used; the tokens issued from it are now revoked.',
       )
-      await recordAudit(tx, {
-        organizationId: row.organization_id,
-        workspaceId: row.workspace_id,
-        actor: { userId: row.user_id },
-        action: 'oauth.code_reuse_detected',
-        targetType: 'oauth_grant',
-        targetId: row.grant_id,
-        metadata: { clientId: client.client_id, revokedTokens: revoked.length },
-      })
-      return {
-        ...invalid('The authorization code was already used; the tokens issued from it are now revoked.'),
-        replay: true,
-      }
     }
-    if (row.expires_at.getTime() <= Date.now()) return invalid('The authorization code has expired. Sign in again.')
-    if (row.grant_revoked_at) return invalid('The access this code was issued for has been revoked.')
+    if (row.expires_at.getTime() <= Date.now())
+      return invalidGrant('The authorization code has expired. Sign in again.')
+    if (row.grant_revoked_at) return invalidGrant('The access this code was issued for has been revoked.')
     if (row.redirect_uri !== redirectUri) {
-      return invalid('redirect_uri differs from the one in the authorization request.')
+      return invalidGrant('redirect_uri differs from the one in the authorization request.')
     }
     if (!timingSafeEqual(await s256Challenge(verifier), row.code_challenge)) {
-      return invalid('The code_verifier does not match the code_challenge (PKCE).')
+      return invalidGrant('The code_verifier does not match the code_challenge (PKCE).')
     }
     const resource = requestedResource(platform, params, row.resource)
     await tx.query('update oauth_authorization_codes set used_at = now() where id = $1', [row.id])
@@ -199,10 +219,6 @@ async function exchangeCode(platform: Platform, client: OAuthClientRow, params: 
 async function refresh(platform: Platform, client: OAuthClientRow, params: URLSearchParams): Promise<Outcome> {
   const token = requireParam(params, 'refresh_token')
   const hash = await sha256Hex(token)
-  const invalid = (description: string): Failure => ({
-    kind: 'error',
-    error: new OAuthError('invalid_grant', description),
-  })
   return platform.db.transaction(async (tx): Promise<Outcome> => {
     const [row] = await tx.query<
       TokenRow & { client_id: string; grant_revoked_at: Date | null; user_id: string; workspace_id: string }
@@ -213,29 +229,20 @@ async function refresh(platform: Platform, client: OAuthClientRow, params: URLSe
         for update of t`,
       [hash],
     )
-    if (!row || row.client_id !== client.client_id) return invalid('The refresh token is not valid.')
+    if (!row || row.client_id !== client.client_id) return invalidGrant('The refresh token is not valid.')
     if (row.replaced_by) {
-      const revoked = await tx.query(
-        `update oauth_tokens set revoked_at = now() where grant_id = $1 and revoked_at is null returning id`,
-        [row.grant_id],
+      return refuseReplay(
+        tx,
+        { column: 'grant_id', id: row.grant_id },
+        row,
+        client.client_id,
+        'oauth.refresh_reuse_detected',
+        'This refresh token was already used. Every token of this app is revoked; authorize it again.',
       )
-      await recordAudit(tx, {
-        organizationId: row.organization_id,
-        workspaceId: row.workspace_id,
-        actor: { userId: row.user_id },
-        action: 'oauth.refresh_reuse_detected',
-        targetType: 'oauth_grant',
-        targetId: row.grant_id,
-        metadata: { clientId: client.client_id, revokedTokens: revoked.length },
-      })
-      return {
-        ...invalid('This refresh token was already used. Every token of this app is revoked; authorize it again.'),
-        replay: true,
-      }
     }
-    if (row.revoked_at || row.grant_revoked_at) return invalid('The refresh token has been revoked.')
+    if (row.revoked_at || row.grant_revoked_at) return invalidGrant('The refresh token has been revoked.')
     if (row.expires_at.getTime() <= Date.now())
-      return invalid('The refresh token has expired. Authorize the app again.')
+      return invalidGrant('The refresh token has expired. Authorize the app again.')
     let scopes: OAuthScope[] = orderScopes(row.scopes)
     const scopeParam = params.get('scope')
     if (scopeParam) {
