@@ -2,7 +2,8 @@ import { A, useSearchParams } from '@solidjs/router'
 import { createSignal, For, Show } from 'solid-js'
 import { Badge } from '../../components/badge.tsx'
 import { Button, buttonStyles } from '../../components/button.tsx'
-import { cardClass, EmptyState, PageHeader } from '../../components/card.tsx'
+import { cardClass, PageHeader } from '../../components/card.tsx'
+import { EmptyCard } from '../../components/card-list.tsx'
 import { ConfirmDialog } from '../../components/dialog.tsx'
 import { inlineInputClass, inputClass } from '../../components/field.tsx'
 import { Layers, Link, Plus, Search, Sparkles } from '../../components/icons.ts'
@@ -131,18 +132,16 @@ export function CatalogPage() {
           <Show
             when={result().items.length > 0}
             fallback={
-              <div class={cardClass}>
-                <EmptyState
-                  testId="catalog-empty"
-                  icon={<Search class="size-5" />}
-                  title={search() || klass() ? 'No template matches' : 'The catalog is empty'}
-                  description={
-                    search() || klass()
-                      ? 'Try other words or another class.'
-                      : 'Admins can write a template or draft one with AI.'
-                  }
-                />
-              </div>
+              <EmptyCard
+                testId="catalog-empty"
+                icon={<Search class="size-5" />}
+                title={search() || klass() ? 'No template matches' : 'The catalog is empty'}
+                description={
+                  search() || klass()
+                    ? 'Try other words or another class.'
+                    : 'Admins can write a template or draft one with AI.'
+                }
+              />
             }
           >
             <div class="grid gap-4 sm:grid-cols-2 xl:grid-cols-3" data-testid="catalog-grid">

@@ -3,7 +3,7 @@ import { createStore } from 'solid-js/store'
 import { Alert } from '../../components/alert.tsx'
 import { Dialog, DialogFormActions, onDialogOpen } from '../../components/dialog.tsx'
 import { SelectField, TextField } from '../../components/field.tsx'
-import type { Integration, TemplateSummary } from '../../lib/api-integrations.ts'
+import type { CredentialField, Integration, SettingField, TemplateSummary } from '../../lib/api-integrations.ts'
 import * as integrations from '../../lib/api-integrations.ts'
 import type { Workspace } from '../../lib/api-types.ts'
 import { createFormState } from '../../lib/form.ts'
@@ -28,18 +28,11 @@ export function scopeOptions(workspaces: Workspace[]) {
   ]
 }
 
-interface InstallDialogProps {
-  /** The template to install; the dialog is open while it is set. */
-  template: TemplateSummary | null
-  /** The workspace picked at first (local); global when left out. */
-  workspaceId?: string
-  onClose: () => void
-  /** Awaited before the dialog closes. */
-  onInstalled: (integration: Integration) => Promise<void> | void
-}
-
-/** Install a template: a title, a scope, and the credential and settings fields the template declares. */
-export function InstallDialog(props: InstallDialogProps) {
+/**
+ * The form the install dialog and the edit drawer share: title, scope, settings and credentials, and the checks
+ * made before anything is sent.
+ */
+export function createIntegrationForm() {
   const [title, setTitle] = createSignal('')
   const [scope, setScope] = createSignal('')
   const [settings, setSettings] = createStore<SettingInputs>({})
@@ -52,35 +45,86 @@ export function InstallDialog(props: InstallDialogProps) {
       return scope()
     },
   })
+  return {
+    form,
+    title,
+    setTitle,
+    scope,
+    setScope,
+    /** Clears the errors and sets what the inputs start with. */
+    fill(start: { title: string; scope: string; settings: SettingInputs; credentials: CredentialInputs }) {
+      form.reset()
+      setTitle(start.title)
+      setScope(start.scope)
+      setSettings(start.settings)
+      setCredentials(start.credentials)
+    },
+    /** The inputs, setters and form state `IntegrationFields` takes. */
+    fieldInputs: {
+      credentials,
+      onCredential: (name: string, value: string) => setCredentials(name, value),
+      settings,
+      onSetting: (name: string, value: string | boolean) => setSettings(name, value),
+      form,
+    },
+    /**
+     * The trimmed title, settings and credentials to send (editing: only the typed credentials), or null once the
+     * problems are shown on the form.
+     */
+    read(fields: { settingFields: SettingField[]; credentialFields: CredentialField[] }, editing: boolean) {
+      const settingsPart = settingsBody(fields.settingFields, settings)
+      const credentialsPart = credentialsBody(fields.credentialFields, credentials, editing)
+      const problems = { ...credentialsPart.problems, ...settingsPart.problems }
+      if (!title().trim()) problems.title = ['Enter a title.']
+      if (Object.keys(problems).length > 0) {
+        form.fail(problems)
+        return null
+      }
+      return { title: title().trim(), settings: settingsPart.settings, credentials: credentialsPart.credentials }
+    },
+  }
+}
+
+interface InstallDialogProps {
+  /** The template to install; the dialog is open while it is set. */
+  template: TemplateSummary | null
+  /** The workspace picked at first (local); global when left out. */
+  workspaceId?: string
+  onClose: () => void
+  /** Awaited before the dialog closes. */
+  onInstalled: (integration: Integration) => Promise<void> | void
+}
+
+/** Install a template: a title, a scope, and the credential and settings fields the template declares. */
+export function InstallDialog(props: InstallDialogProps) {
+  const state = createIntegrationForm()
+  const { form, title, setTitle, scope, setScope } = state
   const workspaces = createQuery(() => props.template !== null, fetchAllWorkspaces)
 
   onDialogOpen(
     () => props.template,
-    (template) => {
-      form.reset()
-      setTitle(template.name)
-      setScope(props.workspaceId ?? '')
-      setSettings(settingInputs(template.settingFields))
-      setCredentials(credentialInputs(template.credentialFields))
-    },
+    (template) =>
+      state.fill({
+        title: template.name,
+        scope: props.workspaceId ?? '',
+        settings: settingInputs(template.settingFields),
+        credentials: credentialInputs(template.credentialFields),
+      }),
   )
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
     const template = props.template
     if (!template) return
-    const settingsPart = settingsBody(template.settingFields, settings)
-    const credentialsPart = credentialsBody(template.credentialFields, credentials, false)
-    const problems = { ...credentialsPart.problems, ...settingsPart.problems }
-    if (!title().trim()) problems.title = ['Enter a title.']
-    if (Object.keys(problems).length > 0) return form.fail(problems)
+    const values = state.read(template, false)
+    if (!values) return
     await form.submit(async () => {
       const installed = await integrations.createIntegration({
         templateId: template.id,
-        title: title().trim(),
+        title: values.title,
         ...(scope() ? { product_id: scope() } : {}),
-        settings: settingsPart.settings,
-        credentials: credentialsPart.credentials,
+        settings: values.settings,
+        credentials: values.credentials,
       })
       await props.onInstalled(installed)
     })
@@ -129,11 +173,7 @@ export function InstallDialog(props: InstallDialogProps) {
               prefix="integration-install"
               credentialFields={template().credentialFields}
               settingFields={template().settingFields}
-              credentials={credentials}
-              onCredential={(name, value) => setCredentials(name, value)}
-              settings={settings}
-              onSetting={(name, value) => setSettings(name, value)}
-              form={form}
+              {...state.fieldInputs}
             />
             <Show when={template().hasValidation}>
               <Alert tone="info" testId="integration-install-validation-note">

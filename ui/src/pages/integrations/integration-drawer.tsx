@@ -1,5 +1,4 @@
-import { createSignal, Show } from 'solid-js'
-import { createStore } from 'solid-js/store'
+import { Show } from 'solid-js'
 import { FormError } from '../../components/alert.tsx'
 import { Button } from '../../components/button.tsx'
 import { onDialogOpen } from '../../components/dialog.tsx'
@@ -8,19 +7,9 @@ import { SelectField, TextField } from '../../components/field.tsx'
 import type { Integration, IntegrationUpdate, TemplateSummary } from '../../lib/api-integrations.ts'
 import * as integrations from '../../lib/api-integrations.ts'
 import type { Workspace } from '../../lib/api-types.ts'
-import { createFormState } from '../../lib/form.ts'
 import { formatDateTime } from '../../lib/format.ts'
-import { scopeOptions } from './install-dialog.tsx'
-import {
-  type CredentialInputs,
-  credentialInputs,
-  credentialsBody,
-  IntegrationFields,
-  type SettingInputs,
-  settingInputs,
-  settingsBody,
-  settingsChanged,
-} from './integration-fields.tsx'
+import { createIntegrationForm, scopeOptions } from './install-dialog.tsx'
+import { credentialInputs, IntegrationFields, settingInputs, settingsChanged } from './integration-fields.tsx'
 import { ClassBadge, TemplateLogo } from './parts.tsx'
 
 interface IntegrationDrawerProps {
@@ -35,44 +24,31 @@ interface IntegrationDrawerProps {
 
 /** Edit an installed integration: title, scope, settings, and credentials to replace (blank keeps the stored one). */
 export function IntegrationDrawer(props: IntegrationDrawerProps) {
-  const [title, setTitle] = createSignal('')
-  const [scope, setScope] = createSignal('')
-  const [settings, setSettings] = createStore<SettingInputs>({})
-  const [credentials, setCredentials] = createStore<CredentialInputs>({})
-  const form = createFormState({
-    get title() {
-      return title()
-    },
-    get product_id() {
-      return scope()
-    },
-  })
+  const state = createIntegrationForm()
+  const { form, title, setTitle, scope, setScope } = state
   const settingFields = () => props.template?.settingFields ?? []
   const credentialFields = () => props.template?.credentialFields ?? []
 
   onDialogOpen(
     () => props.integration,
-    (integration) => {
-      form.reset()
-      setTitle(integration.title)
-      setScope(integration.productId ?? '')
-      setSettings(settingInputs(settingFields(), integration.settings))
-      setCredentials(credentialInputs(credentialFields()))
-    },
+    (integration) =>
+      state.fill({
+        title: integration.title,
+        scope: integration.productId ?? '',
+        settings: settingInputs(settingFields(), integration.settings),
+        credentials: credentialInputs(credentialFields()),
+      }),
   )
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault()
     const integration = props.integration
     if (!integration) return
-    const settingsPart = settingsBody(settingFields(), settings)
-    const credentialsPart = credentialsBody(credentialFields(), credentials, true)
-    const problems = { ...credentialsPart.problems, ...settingsPart.problems }
-    if (!title().trim()) problems.title = ['Enter a title.']
-    if (Object.keys(problems).length > 0) return form.fail(problems)
-    const body: IntegrationUpdate = { title: title().trim() }
-    if (settingsChanged(settingsPart.settings, integration.settings)) body.settings = settingsPart.settings
-    if (Object.keys(credentialsPart.credentials).length > 0) body.credentials = credentialsPart.credentials
+    const values = state.read({ settingFields: settingFields(), credentialFields: credentialFields() }, true)
+    if (!values) return
+    const body: IntegrationUpdate = { title: values.title }
+    if (settingsChanged(values.settings, integration.settings)) body.settings = values.settings
+    if (Object.keys(values.credentials).length > 0) body.credentials = values.credentials
     if (scope() !== (integration.productId ?? '')) body.product_id = scope() || null
     await form.submit(async () => {
       await props.onSaved(await integrations.updateIntegration(integration.id, body))
@@ -142,11 +118,7 @@ export function IntegrationDrawer(props: IntegrationDrawerProps) {
               prefix="integration-edit"
               credentialFields={credentialFields()}
               settingFields={settingFields()}
-              credentials={credentials}
-              onCredential={(name, value) => setCredentials(name, value)}
-              settings={settings}
-              onSetting={(name, value) => setSettings(name, value)}
-              form={form}
+              {...state.fieldInputs}
               stored={integration().credentialNames}
             />
             <FormError message={form.error()} testId="integration-edit-error" />

@@ -1,10 +1,16 @@
-import { For, Show } from 'solid-js'
+import { For, type JSX, Show } from 'solid-js'
 import { Badge } from '../../components/badge.tsx'
 import { Button } from '../../components/button.tsx'
 import { Drawer } from '../../components/drawer.tsx'
 import { Copy, Pencil, Plus, Trash2 } from '../../components/icons.ts'
 import { QueryState } from '../../components/query-state.tsx'
-import type { InputProperty, TemplateDefinition, TemplateDetail } from '../../lib/api-integrations.ts'
+import type {
+  CredentialField,
+  InputProperty,
+  SettingField,
+  TemplateDefinition,
+  TemplateDetail,
+} from '../../lib/api-integrations.ts'
 import * as integrations from '../../lib/api-integrations.ts'
 import { createQuery } from '../../lib/query.ts'
 import { session } from '../../lib/session.ts'
@@ -25,6 +31,29 @@ const sectionTitle = 'mb-2 text-xs font-semibold tracking-wide text-zinc-500 upp
 function typeOf(property: InputProperty): string {
   const type = Array.isArray(property.type) ? property.type.join(' | ') : (property.type ?? 'any')
   return property.enum ? `${type}: ${property.enum.map((v) => JSON.stringify(v)).join(', ')}` : type
+}
+
+/** One field installing asks for; `children` is the badge that says what kind of field it is. */
+function FieldItem(props: { field: CredentialField | SettingField; note?: string | null; children: JSX.Element }) {
+  return (
+    <li class="flex items-start justify-between gap-3 px-3 py-2" data-testid="template-detail-field">
+      <div>
+        <p class="font-medium">{props.field.label}</p>
+        <Show when={props.field.description}>
+          <p class="text-xs text-zinc-500 dark:text-zinc-400">{props.field.description}</p>
+        </Show>
+        <Show when={props.note}>
+          <p class="text-xs text-zinc-500 dark:text-zinc-400">{props.note}</p>
+        </Show>
+      </div>
+      <div class="flex shrink-0 gap-1">
+        {props.children}
+        <Show when={!props.field.required}>
+          <Badge>Optional</Badge>
+        </Show>
+      </div>
+    </li>
+  )
 }
 
 /** A template's details: what installing it asks for, and its tools with their inputs. */
@@ -118,41 +147,21 @@ function TemplateDetails(props: { template: TemplateDetail }) {
           <ul class="divide-y divide-zinc-100 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
             <For each={props.template.credentialFields}>
               {(field) => (
-                <li class="flex items-start justify-between gap-3 px-3 py-2" data-testid="template-detail-field">
-                  <div>
-                    <p class="font-medium">{field.label}</p>
-                    <Show when={field.description}>
-                      <p class="text-xs text-zinc-500 dark:text-zinc-400">{field.description}</p>
-                    </Show>
-                  </div>
-                  <div class="flex shrink-0 gap-1">
-                    <Badge tone={field.secret ? 'amber' : 'gray'}>{field.secret ? 'Secret' : 'Credential'}</Badge>
-                    <Show when={!field.required}>
-                      <Badge>Optional</Badge>
-                    </Show>
-                  </div>
-                </li>
+                <FieldItem field={field}>
+                  <Badge tone={field.secret ? 'amber' : 'gray'}>{field.secret ? 'Secret' : 'Credential'}</Badge>
+                </FieldItem>
               )}
             </For>
             <For each={props.template.settingFields}>
               {(field) => (
-                <li class="flex items-start justify-between gap-3 px-3 py-2" data-testid="template-detail-field">
-                  <div>
-                    <p class="font-medium">{field.label}</p>
-                    <Show when={field.description}>
-                      <p class="text-xs text-zinc-500 dark:text-zinc-400">{field.description}</p>
-                    </Show>
-                    <Show when={field.default !== undefined && field.default !== null}>
-                      <p class="text-xs text-zinc-500 dark:text-zinc-400">Default: {String(field.default)}</p>
-                    </Show>
-                  </div>
-                  <div class="flex shrink-0 gap-1">
-                    <Badge tone="blue">{field.type}</Badge>
-                    <Show when={!field.required}>
-                      <Badge>Optional</Badge>
-                    </Show>
-                  </div>
-                </li>
+                <FieldItem
+                  field={field}
+                  note={
+                    field.default !== undefined && field.default !== null ? `Default: ${String(field.default)}` : null
+                  }
+                >
+                  <Badge tone="blue">{field.type}</Badge>
+                </FieldItem>
               )}
             </For>
           </ul>

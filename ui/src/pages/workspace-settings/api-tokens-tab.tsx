@@ -1,7 +1,8 @@
 import { createSignal, For, Show } from 'solid-js'
 import { Badge, statusTones } from '../../components/badge.tsx'
 import { Button } from '../../components/button.tsx'
-import { cardClass, EmptyState } from '../../components/card.tsx'
+import { cardClass } from '../../components/card.tsx'
+import { CardMeta, EmptyCard } from '../../components/card-list.tsx'
 import { CopyButton } from '../../components/copy-button.tsx'
 import { ConfirmDialog, Dialog } from '../../components/dialog.tsx'
 import { Activity, CalendarClock, KeyRound, Plus, Power, PowerOff, RefreshCw, Trash2 } from '../../components/icons.ts'
@@ -54,14 +55,12 @@ export function ApiTokensTab(props: { workspace: Workspace }) {
           <Show
             when={result().items.length > 0}
             fallback={
-              <div class={cardClass}>
-                <EmptyState
-                  testId="api-tokens-empty"
-                  icon={<KeyRound class="size-5" />}
-                  title="No API tokens yet"
-                  description="Create one to connect a script or an AI assistant to this workspace."
-                />
-              </div>
+              <EmptyCard
+                testId="api-tokens-empty"
+                icon={<KeyRound class="size-5" />}
+                title="No API tokens yet"
+                description="Create one to connect a script or an AI assistant to this workspace."
+              />
             }
           >
             <div class="grid gap-4" data-testid="api-token-list">
@@ -82,17 +81,6 @@ export function ApiTokensTab(props: { workspace: Workspace }) {
         onIssued={onIssued}
       />
       <NewTokenDialog issued={issued()} onClose={() => setIssued(null)} />
-    </div>
-  )
-}
-
-function Meta(props: { label: string; testId: string; children: string | number }) {
-  return (
-    <div class="min-w-0">
-      <dt class="text-xs text-zinc-500 dark:text-zinc-400">{props.label}</dt>
-      <dd class="truncate text-sm text-zinc-800 dark:text-zinc-200" data-testid={props.testId}>
-        {props.children}
-      </dd>
     </div>
   )
 }
@@ -167,21 +155,21 @@ function TokenCard(props: TokenCardProps) {
         </Badge>
       </div>
       <dl class="grid grid-cols-2 gap-x-6 gap-y-3 px-5 py-4 sm:grid-cols-3 lg:grid-cols-5">
-        <Meta label="Created" testId="api-token-created">
+        <CardMeta label="Created" testId="api-token-created">
           {formatDate(props.token.createdAt)}
-        </Meta>
-        <Meta label="Expires" testId="api-token-expiry">
+        </CardMeta>
+        <CardMeta label="Expires" testId="api-token-expiry">
           {props.token.expiresAt ? formatDateTime(props.token.expiresAt) : 'Never'}
-        </Meta>
-        <Meta label="Uses" testId="api-token-usage">
+        </CardMeta>
+        <CardMeta label="Uses" testId="api-token-usage">
           {props.token.usageCount}
-        </Meta>
-        <Meta label="Last used" testId="api-token-last-used">
+        </CardMeta>
+        <CardMeta label="Last used" testId="api-token-last-used">
           {formatRelative(props.token.lastUsedAt)}
-        </Meta>
-        <Meta label="Created by" testId="api-token-created-by">
+        </CardMeta>
+        <CardMeta label="Created by" testId="api-token-created-by">
           {props.token.createdBy?.fullName ?? '—'}
-        </Meta>
+        </CardMeta>
       </dl>
       <div class="mt-auto flex flex-wrap gap-1 border-t border-zinc-100 px-3 py-2 dark:border-zinc-800">
         <Show when={!revoked()}>

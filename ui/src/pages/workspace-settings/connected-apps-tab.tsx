@@ -1,7 +1,8 @@
 import { createSignal, For, Show } from 'solid-js'
 import { Badge } from '../../components/badge.tsx'
 import { Button } from '../../components/button.tsx'
-import { cardClass, EmptyState } from '../../components/card.tsx'
+import { cardClass } from '../../components/card.tsx'
+import { CardMeta, EmptyCard } from '../../components/card-list.tsx'
 import { ConfirmDialog } from '../../components/dialog.tsx'
 import { ExternalLink, ShieldCheck, Trash2 } from '../../components/icons.ts'
 import { QueryState } from '../../components/query-state.tsx'
@@ -34,14 +35,12 @@ export function ConnectedAppsTab(props: { workspace: Workspace }) {
           <Show
             when={items().length > 0}
             fallback={
-              <div class={cardClass}>
-                <EmptyState
-                  testId="connected-apps-empty"
-                  icon={<ShieldCheck class="size-5" />}
-                  title="No connected apps"
-                  description="Give an MCP client the MCP Server address; it will ask you to approve it here in Prodgy."
-                />
-              </div>
+              <EmptyCard
+                testId="connected-apps-empty"
+                icon={<ShieldCheck class="size-5" />}
+                title="No connected apps"
+                description="Give an MCP client the MCP Server address; it will ask you to approve it here in Prodgy."
+              />
             }
           >
             <div class="grid gap-4" data-testid="connected-app-list">
@@ -50,17 +49,6 @@ export function ConnectedAppsTab(props: { workspace: Workspace }) {
           </Show>
         )}
       </QueryState>
-    </div>
-  )
-}
-
-function Meta(props: { label: string; testId: string; children: string | number }) {
-  return (
-    <div class="min-w-0">
-      <dt class="text-xs text-zinc-500 dark:text-zinc-400">{props.label}</dt>
-      <dd class="truncate text-sm text-zinc-800 dark:text-zinc-200" data-testid={props.testId}>
-        {props.children}
-      </dd>
     </div>
   )
 }
@@ -118,18 +106,18 @@ function AppCard(props: { app: ConnectedApp; onRevoked: () => Promise<unknown> }
         </For>
       </div>
       <dl class="grid grid-cols-2 gap-x-6 gap-y-3 px-5 py-4 sm:grid-cols-4">
-        <Meta label="Authorized" testId="connected-app-authorized">
+        <CardMeta label="Authorized" testId="connected-app-authorized">
           {formatDateTime(props.app.authorizedAt)}
-        </Meta>
-        <Meta label="Last used" testId="connected-app-last-used">
+        </CardMeta>
+        <CardMeta label="Last used" testId="connected-app-last-used">
           {formatRelative(props.app.lastUsedAt)}
-        </Meta>
-        <Meta label="Uses" testId="connected-app-usage">
+        </CardMeta>
+        <CardMeta label="Uses" testId="connected-app-usage">
           {props.app.usageCount}
-        </Meta>
-        <Meta label="Connected by" testId="connected-app-user">
+        </CardMeta>
+        <CardMeta label="Connected by" testId="connected-app-user">
           {props.app.userName}
-        </Meta>
+        </CardMeta>
       </dl>
       <div class="mt-auto flex border-t border-zinc-100 px-3 py-2 dark:border-zinc-800">
         <Button
