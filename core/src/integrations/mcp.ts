@@ -228,8 +228,18 @@ export async function markSessionContext(
     throw new AppError('invalid_session', 'A session id is 16 to 128 letters, digits, dots, dashes or underscores.')
   }
   const subject = subjectOf(principal)
+  const owned = (row: { organization_id: string; subject: string } | undefined) =>
+    row !== undefined && row.organization_id === principal.organizationId && row.subject === subject
+  // the common case, every tool call after the first: one read, no write
+  const [known] = await platform.db.query<{ organization_id: string; subject: string; delivered: boolean }>(
+    'select organization_id, subject, context_delivered_at is not null as delivered from mcp_sessions where id = $1',
+    [sessionId],
+  )
+  if (known && !owned(known)) throw new ForbiddenError('This session belongs to another caller.', 'session_forbidden')
+  if (known?.delivered) return { firstDelivery: false }
   return platform.db.transaction(async (tx) => {
-    await tx.query(`delete from mcp_sessions where created_at < now() - interval '${SESSION_RETENTION}'`)
+    // forgotten sessions are swept when a new one starts, not on every call
+    if (!known) await tx.query(`delete from mcp_sessions where created_at < now() - interval '${SESSION_RETENTION}'`)
     await tx.query(
       `insert into mcp_sessions (id, organization_id, subject) values ($1, $2, $3) on conflict (id) do nothing`,
       [sessionId, principal.organizationId, subject],
@@ -238,9 +248,7 @@ export async function markSessionContext(
       'select organization_id, subject from mcp_sessions where id = $1',
       [sessionId],
     )
-    if (!owner || owner.organization_id !== principal.organizationId || owner.subject !== subject) {
-      throw new ForbiddenError('This session belongs to another caller.', 'session_forbidden')
-    }
+    if (!owned(owner)) throw new ForbiddenError('This session belongs to another caller.', 'session_forbidden')
     const updated = await tx.query<{ id: string }>(
       `update mcp_sessions set context_delivered_at = now() where id = $1 and context_delivered_at is null returning id`,
       [sessionId],
