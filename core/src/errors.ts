@@ -79,3 +79,27 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
     clearTimeout(timer)
   }
 }
+
+/** A validation issue as zod reports it: where (a path into the value) and what is wrong. */
+export interface FieldIssue {
+  readonly path: readonly PropertyKey[]
+  readonly message: string
+}
+
+/** Groups issues by field (`a.b.0`); an issue about the whole value goes under `whole`. */
+export function fieldErrors(issues: readonly FieldIssue[], whole: string): Record<string, string[]> {
+  const fields: Record<string, string[]> = {}
+  for (const issue of issues) {
+    const key = issue.path.length > 0 ? issue.path.join('.') : whole
+    fields[key] = [...(fields[key] ?? []), issue.message]
+  }
+  return fields
+}
+
+/** One line for people: `field: problem, problem; field: problem` (the first `limit` fields). */
+export function describeFieldErrors(fields: Record<string, string[]>, limit?: number): string {
+  return Object.entries(fields)
+    .slice(0, limit)
+    .map(([field, problems]) => `${field}: ${problems.join(', ')}`)
+    .join('; ')
+}

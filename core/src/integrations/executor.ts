@@ -4,7 +4,7 @@
  * (`outbound.ts`) and maps the response. Every secret value of the call is scrubbed from errors it raises.
  */
 import { z } from 'zod'
-import { AppError } from '../errors.ts'
+import { AppError, describeFieldErrors, fieldErrors } from '../errors.ts'
 import { type OutboundPolicy, type OutboundRequest, outboundFetch } from './outbound.ts'
 import { getPath, type RenderScope, renderText, renderValue } from './render.ts'
 import type { HttpRequestTemplate, IntegrationTemplate, ResponseMapping, TemplateTool } from './template-schema.ts'
@@ -68,15 +68,15 @@ export function validateToolInput(tool: TemplateTool, input: Record<string, unkn
   }
   const result = schema.safeParse(withDefaults)
   if (!result.success) {
-    const fields: Record<string, string[]> = {}
-    for (const issue of result.error.issues) {
-      const key = issue.path.length > 0 ? issue.path.join('.') : 'input'
-      fields[key] = [...(fields[key] ?? []), issue.message]
-    }
-    const summary = Object.entries(fields)
-      .map(([field, problems]) => `${field}: ${problems.join(', ')}`)
-      .join('; ')
-    throw new AppError('tool_input_invalid', `The input of ${tool.name} is not valid. ${summary}`, 400, { fields })
+    const fields = fieldErrors(result.error.issues, 'input')
+    throw new AppError(
+      'tool_input_invalid',
+      `The input of ${tool.name} is not valid. ${describeFieldErrors(fields)}`,
+      400,
+      {
+        fields,
+      },
+    )
   }
   return withDefaults
 }

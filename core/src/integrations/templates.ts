@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { requireAdmin, requireOrganization } from '../auth/permissions.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { Queryable } from '../db/database.ts'
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors.ts'
+import { AppError, ConflictError, describeFieldErrors, fieldErrors, NotFoundError, ValidationError } from '../errors.ts'
 import { actorOf, recordAudit } from '../services/audit.ts'
 import type { Platform } from '../services/platform.ts'
 import { builtinTemplates } from './builtin-templates.generated.ts'
@@ -61,16 +61,8 @@ export interface TemplateDetail extends TemplateSummary {
 export function parseTemplate(input: unknown): IntegrationTemplate {
   const result = integrationTemplateSchema.safeParse(input)
   if (!result.success) {
-    const fields: Record<string, string[]> = {}
-    for (const issue of result.error.issues) {
-      const key = issue.path.length > 0 ? issue.path.join('.') : 'template'
-      fields[key] = [...(fields[key] ?? []), issue.message]
-    }
-    const summary = Object.entries(fields)
-      .slice(0, 8)
-      .map(([field, problems]) => `${field}: ${problems.join(', ')}`)
-      .join('; ')
-    throw new ValidationError(`The template is not valid. ${summary}`, fields)
+    const fields = fieldErrors(result.error.issues, 'template')
+    throw new ValidationError(`The template is not valid. ${describeFieldErrors(fields, 8)}`, fields)
   }
   const template = result.data
   const problems = templateReferenceProblems(template)

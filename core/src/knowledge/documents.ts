@@ -8,7 +8,15 @@ import { isAdmin, requireOrganization } from '../auth/permissions.ts'
 import type { Principal } from '../auth/principal.ts'
 import { toHex } from '../crypto/random.ts'
 import type { Queryable } from '../db/database.ts'
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
+import {
+  AppError,
+  ConflictError,
+  describeFieldErrors,
+  ForbiddenError,
+  fieldErrors,
+  NotFoundError,
+  ValidationError,
+} from '../errors.ts'
 import { actorOf, recordAudit } from '../services/audit.ts'
 import { type Page, type PageQuery, pageBounds, toPage } from '../services/pagination.ts'
 import type { Platform } from '../services/platform.ts'
@@ -125,15 +133,8 @@ export function toKnowledgeDocumentDto(r: KnowledgeDocumentRow): KnowledgeDocume
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value)
   if (result.success) return result.data
-  const fields: Record<string, string[]> = {}
-  for (const issue of result.error.issues) {
-    const key = issue.path.length > 0 ? issue.path.join('.') : 'input'
-    fields[key] = [...(fields[key] ?? []), issue.message]
-  }
-  const summary = Object.entries(fields)
-    .map(([field, problems]) => `${field}: ${problems.join(', ')}`)
-    .join('; ')
-  throw new ValidationError(`Some fields are not valid. ${summary}`, fields)
+  const fields = fieldErrors(result.error.issues, 'input')
+  throw new ValidationError(`Some fields are not valid. ${describeFieldErrors(fields)}`, fields)
 }
 
 export interface KnowledgeScope {

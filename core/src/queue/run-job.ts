@@ -4,21 +4,10 @@
  * job's timeout with an abort signal.
  */
 import type { z } from 'zod'
-import { AppError, ValidationError } from '../errors.ts'
+import { AppError, fieldErrors, ValidationError } from '../errors.ts'
 import type { Logger } from '../log.ts'
 import type { JobDefinition, JobRegistry } from './jobs.ts'
 import { type EnqueueOptions, isValidJobId, type JobContext, type JobHandler } from './queue-port.ts'
-
-function issuesToFields(error: z.ZodError): Record<string, string[]> {
-  const fields: Record<string, string[]> = {}
-  for (const issue of error.issues) {
-    const key = issue.path.length > 0 ? issue.path.join('.') : '(payload)'
-    const list = fields[key] ?? []
-    list.push(issue.message)
-    fields[key] = list
-  }
-  return fields
-}
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'payload'}: ${i.message}`).join('; ')
@@ -45,7 +34,7 @@ export function checkEnqueue(
   if (!parsed.success) {
     throw new ValidationError(
       `The payload of job ${name} is invalid: ${describeIssues(parsed.error)}.`,
-      issuesToFields(parsed.error),
+      fieldErrors(parsed.error.issues, '(payload)'),
     )
   }
   const delayMs = options?.delayMs ?? 0

@@ -5,7 +5,7 @@
 
 import { swaggerUI } from '@hono/swagger-ui'
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { AppError, redactText } from '@prodgy/core'
+import { AppError, describeFieldErrors, fieldErrors, redactText } from '@prodgy/core'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
@@ -60,15 +60,10 @@ export function createApiApp(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     // zod's messages per field, in the envelope
     defaultHook: (result, c) => {
       if (result.success) return
-      const fields: Record<string, string[]> = {}
-      for (const issue of result.error.issues) {
-        const key = issue.path.length > 0 ? issue.path.join('.') : result.target
-        fields[key] = [...(fields[key] ?? []), issue.message]
-      }
-      const summary = Object.entries(fields)
-        .map(([field, problems]) => `${field}: ${problems.join(', ')}`)
-        .join('; ')
-      return errorResponse(c, 400, 'validation_failed', `Some fields are not valid. ${summary}`, { fields })
+      const fields = fieldErrors(result.error.issues, result.target)
+      return errorResponse(c, 400, 'validation_failed', `Some fields are not valid. ${describeFieldErrors(fields)}`, {
+        fields,
+      })
     },
   })
 
