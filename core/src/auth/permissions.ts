@@ -28,10 +28,13 @@ export function requireSession(principal: Principal | undefined): PrincipalUser 
 export type ScopeFamily = 'read' | 'write' | 'execute' | 'admin'
 
 /** Principals without scopes (sessions, API tokens, services) pass; a connected app needs `mcp:<family>` or `api:<family>`. */
-export function requireScope(principal: Principal | undefined, family: ScopeFamily): void {
+export function hasScope(principal: Principal | undefined, family: ScopeFamily): boolean {
   const scopes = principal?.scopes
-  if (!scopes) return
-  if (scopes.includes(`mcp:${family}`) || scopes.includes(`api:${family}`)) return
+  return !scopes || scopes.includes(`mcp:${family}`) || scopes.includes(`api:${family}`)
+}
+
+export function requireScope(principal: Principal | undefined, family: ScopeFamily): void {
+  if (hasScope(principal, family)) return
   throw new ForbiddenError(
     `This app was not allowed to ${family === 'execute' ? 'run tools' : family}: it needs the mcp:${family} or api:${family} scope.`,
     'insufficient_scope',

@@ -14,7 +14,7 @@ import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose'
 import { timingSafeEqual } from '../crypto/random.ts'
 import { AppError, NotFoundError, UnauthorizedError } from '../errors.ts'
 import type { Platform } from '../services/platform.ts'
-import { credentialsOf, type IntegrationRow, templateOf } from './installed.ts'
+import { credentialsOf, findIntegration, templateOf } from './installed.ts'
 
 const SLACK_TOLERANCE_SECONDS = 300
 const GOOGLE_CHAT_ISSUER = 'chat@system.gserviceaccount.com'
@@ -107,16 +107,14 @@ export async function handleCommunicatorWebhook(
   request: CommunicatorRequest,
 ): Promise<CommunicatorResponse> {
   const db = platform.db
-  const [row] = await db.query<IntegrationRow>(
-    `select i.*, t.key as template_key, t.name as template_name, t.class as template_class, t.definition
-       from integrations i join integration_templates t on t.id = i.template_id where i.id = $1`,
-    [integrationId],
-  )
+  const row = await findIntegration(db, integrationId)
   const template = row ? templateOf(row) : undefined
   if (!row || !template?.webhook) throw new NotFoundError('Communicator integration', 'integration_not_found')
   if (!row.active) throw new AppError('integration_inactive', 'This integration is deactivated.', 409)
   const { kind, secretField } = template.webhook
-  const secret = String((await credentialsOf(platform, row))[secretField] ?? row.settings[secretField] ?? '').trim()
+  const secret = String(
+    (await credentialsOf(row, platform.settings.encryptionKey))[secretField] ?? row.settings[secretField] ?? '',
+  ).trim()
   if (!secret) {
     throw new AppError(
       'webhook_not_configured',

@@ -7,12 +7,12 @@
 import { z } from 'zod'
 import { requireAdmin } from '../auth/permissions.ts'
 import type { Principal } from '../auth/principal.ts'
-import { decryptSecret, requireEncryptionKey } from '../crypto/secret-box.ts'
 import type { Queryable } from '../db/database.ts'
-import { AppError, NotFoundError } from '../errors.ts'
+import { AppError } from '../errors.ts'
 import type { AiProviderConfig } from '../knowledge/ai-providers.ts'
 import { actorOf, recordAudit } from '../services/audit.ts'
 import type { Platform } from '../services/platform.ts'
+import { credentialsOf, type IntegrationRow, loadIntegration } from './installed.ts'
 
 /** How each built-in LLM template reaches its vendor through the AI SDK. */
 const PROVIDER_OF_TEMPLATE: Record<string, AiProviderConfig['provider']> = {
@@ -28,32 +28,8 @@ export const defaultModelInputSchema = z.object({
   integrationId: z.uuid({ message: 'Choose an installed LLM integration (its id), or null for none.' }).nullable(),
 })
 
-interface DefaultModelRow {
-  id: string
-  workspace_id: string | null
-  active: boolean
-  settings: Record<string, unknown>
-  credentials_ciphertext: string | null
-  template_key: string
-  template_class: string
-  builtin: boolean
-  title: string
-}
-
-async function loadLlmIntegration(q: Queryable, organizationId: string, id: string): Promise<DefaultModelRow> {
-  const [row] = await q.query<DefaultModelRow>(
-    `select i.id, i.workspace_id, i.active, i.settings, i.credentials_ciphertext, i.title,
-            t.key as template_key, t.class as template_class, t.builtin
-       from integrations i join integration_templates t on t.id = i.template_id
-      where i.id = $1 and i.organization_id = $2`,
-    [id, organizationId],
-  )
-  if (!row) throw new NotFoundError('Integration', 'integration_not_found')
-  return row
-}
-
-function checkUsable(row: DefaultModelRow): AiProviderConfig['provider'] {
-  const provider = row.builtin ? PROVIDER_OF_TEMPLATE[row.template_key] : undefined
+function checkUsable(row: IntegrationRow): AiProviderConfig['provider'] {
+  const provider = row.template_builtin ? PROVIDER_OF_TEMPLATE[row.template_key] : undefined
   if (row.template_class !== 'llm' || !provider) {
     throw new AppError(
       'not_a_model',
@@ -74,7 +50,7 @@ export async function setDefaultModel(
 ): Promise<{ defaultModelId: string | null }> {
   const organizationId = requireAdmin(principal)
   return platform.db.transaction(async (tx) => {
-    if (input.integrationId) checkUsable(await loadLlmIntegration(tx, organizationId, input.integrationId))
+    if (input.integrationId) checkUsable(await loadIntegration(tx, organizationId, input.integrationId))
     await tx.query('update organizations set default_model_id = $2, updated_at = now() where id = $1', [
       organizationId,
       input.integrationId,
@@ -102,19 +78,14 @@ export async function loadDefaultModelConfig(
     [organizationId],
   )
   if (!org?.default_model_id) return undefined
-  const row = await loadLlmIntegration(q, organizationId, org.default_model_id)
+  const row = await loadIntegration(q, organizationId, org.default_model_id)
   let provider: AiProviderConfig['provider']
   try {
     provider = checkUsable(row)
   } catch {
     return undefined
   }
-  const credentials = row.credentials_ciphertext
-    ? (JSON.parse(await decryptSecret(row.credentials_ciphertext, requireEncryptionKey(encryptionKey))) as Record<
-        string,
-        string
-      >)
-    : {}
+  const credentials = await credentialsOf(row, encryptionKey)
   const text = (name: string) => {
     const value = row.settings[name]
     return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined

@@ -17,7 +17,7 @@ import type { Platform } from '../services/platform.ts'
 import { assertWorkspaceAccess } from '../services/workspace-access.ts'
 import { type OutboundPolicy, runTemplateValidation, type TemplateCall } from './executor.ts'
 import type { IntegrationTemplate } from './template-schema.ts'
-import { findVisibleTemplate, parseTemplate } from './templates.ts'
+import { findVisibleTemplate, storedTemplate } from './templates.ts'
 
 export interface IntegrationRow {
   id: string
@@ -35,7 +35,8 @@ export interface IntegrationRow {
   template_key: string
   template_name: string
   template_class: string
-  template_version?: number
+  template_version: number
+  template_builtin: boolean
   definition: unknown
 }
 
@@ -60,7 +61,7 @@ export interface IntegrationDto {
 }
 
 const SELECT = `select i.*, t.key as template_key, t.name as template_name, t.class as template_class, t.definition,
-         t.version as template_version
+         t.version as template_version, t.builtin as template_builtin
   from integrations i join integration_templates t on t.id = i.template_id`
 
 const credentialValue = z.string().max(10_000, 'A credential is at most 10,000 characters.')
@@ -85,23 +86,10 @@ export const updateIntegrationInputSchema = z.object({
 })
 export type UpdateIntegrationInput = z.input<typeof updateIntegrationInputSchema>
 
-/** Parsed templates by id and version: a stored template was validated on save, so it is parsed once per process. */
-const parsedTemplates = new Map<string, IntegrationTemplate>()
-const PARSED_TEMPLATES_MAX = 500
-
 export function templateOf(
-  row: Pick<IntegrationRow, 'definition'> & { template_id?: string; template_version?: number },
+  row: Pick<IntegrationRow, 'definition' | 'template_id' | 'template_version'>,
 ): IntegrationTemplate {
-  const key = row.template_id && row.template_version ? `${row.template_id}@${row.template_version}` : undefined
-  const cached = key ? parsedTemplates.get(key) : undefined
-  if (cached) return cached
-  const template = parseTemplate(row.definition)
-  if (key) {
-    if (parsedTemplates.size >= PARSED_TEMPLATES_MAX)
-      parsedTemplates.delete(parsedTemplates.keys().next().value as string)
-    parsedTemplates.set(key, template)
-  }
-  return template
+  return storedTemplate(row.template_id, row.template_version, row.definition)
 }
 
 export function toIntegrationDto(platform: Platform, row: IntegrationRow): IntegrationDto {
@@ -182,15 +170,14 @@ export function checkSettings(template: IntegrationTemplate, input: Record<strin
       }
     }
   }
-  if (Object.keys(fields).length > 0) {
-    throw new ValidationError(
-      `Some settings are not valid. ${Object.values(fields)
-        .map((m) => m.join(' '))
-        .join(' ')}`,
-      fields,
-    )
-  }
+  refuseFields('Some settings are not valid.', fields)
   return out
+}
+
+/** Throws when any field has a problem: the lead sentence, then every field's own sentences. */
+function refuseFields(lead: string, fields: Record<string, string[]>): void {
+  if (Object.keys(fields).length === 0) return
+  throw new ValidationError(`${lead} ${Object.values(fields).flat().join(' ')}`, fields)
 }
 
 function checkCredentials(template: IntegrationTemplate, credentials: Record<string, string>): void {
@@ -204,14 +191,7 @@ function checkCredentials(template: IntegrationTemplate, credentials: Record<str
       fields[`credentials.${field.name}`] = [`${field.label} is required.`]
     }
   }
-  if (Object.keys(fields).length > 0) {
-    throw new ValidationError(
-      `Some credentials are missing or unknown. ${Object.values(fields)
-        .map((m) => m.join(' '))
-        .join(' ')}`,
-      fields,
-    )
-  }
+  refuseFields('Some credentials are missing or unknown.', fields)
 }
 
 async function requireOwnWorkspace(q: Queryable, organizationId: string, workspaceId: string): Promise<void> {
@@ -222,11 +202,21 @@ async function requireOwnWorkspace(q: Queryable, organizationId: string, workspa
   if (!ws) throw new NotFoundError('Workspace', 'workspace_not_found')
 }
 
-async function loadIntegration(q: Queryable, organizationId: string, id: string): Promise<IntegrationRow> {
-  const [row] = await q.query<IntegrationRow>(`${SELECT} where i.id = $1 and i.organization_id = $2`, [
-    id,
-    organizationId,
-  ])
+/** An integration with its template, or undefined. Without an organization (webhooks) the id alone finds it. */
+export async function findIntegration(
+  q: Queryable,
+  id: string,
+  organizationId?: string,
+): Promise<IntegrationRow | undefined> {
+  const [row] = await q.query<IntegrationRow>(
+    `${SELECT} where i.id = $1 and ($2::uuid is null or i.organization_id = $2)`,
+    [id, organizationId ?? null],
+  )
+  return row
+}
+
+export async function loadIntegration(q: Queryable, organizationId: string, id: string): Promise<IntegrationRow> {
+  const row = await findIntegration(q, id, organizationId)
   if (!row) throw new NotFoundError('Integration', 'integration_not_found')
   return row
 }
@@ -243,9 +233,12 @@ async function canSee(q: Queryable, principal: Principal, row: IntegrationRow): 
 }
 
 /** The decrypted credentials of an integration. Internal only: never returned by the API. */
-export async function credentialsOf(platform: Platform, row: IntegrationRow): Promise<Record<string, string>> {
+export async function credentialsOf(
+  row: Pick<IntegrationRow, 'credentials_ciphertext'>,
+  encryptionKey: string | undefined,
+): Promise<Record<string, string>> {
   if (!row.credentials_ciphertext) return {}
-  const key = requireEncryptionKey(platform.settings.encryptionKey)
+  const key = requireEncryptionKey(encryptionKey)
   return JSON.parse(await decryptSecret(row.credentials_ciphertext, key)) as Record<string, string>
 }
 
@@ -254,7 +247,7 @@ export async function templateCallOf(platform: Platform, row: IntegrationRow): P
     template: templateOf(row),
     integrationId: row.id,
     settings: row.settings,
-    credentials: await credentialsOf(platform, row),
+    credentials: await credentialsOf(row, platform.settings.encryptionKey),
   }
 }
 
@@ -271,7 +264,7 @@ export async function createIntegration(
   const organizationId = requireAdmin(principal)
   const db = platform.db
   const templateRow = await findVisibleTemplate(db, organizationId, input.templateId)
-  const template = parseTemplate(templateRow.definition)
+  const template = storedTemplate(templateRow.id, templateRow.version, templateRow.definition)
   const workspaceId = input.product_id ?? null
   if (workspaceId) await requireOwnWorkspace(db, organizationId, workspaceId)
   const settings = checkSettings(template, input.settings)
@@ -332,7 +325,7 @@ export async function updateIntegration(
   const settings = input.settings ? checkSettings(template, { ...row.settings, ...input.settings }) : row.settings
   let credentials: Record<string, string> | undefined
   if (input.credentials && Object.keys(input.credentials).length > 0) {
-    credentials = { ...(await credentialsOf(platform, row)) }
+    credentials = { ...(await credentialsOf(row, platform.settings.encryptionKey)) }
     for (const [name, value] of Object.entries(input.credentials)) {
       if (value.trim() === '') delete credentials[name]
       else credentials[name] = value
@@ -342,7 +335,12 @@ export async function updateIntegration(
   const needsCheck = Boolean(template.validation && (credentials || input.settings))
   if (needsCheck) {
     await runTemplateValidation(
-      { template, integrationId: id, settings, credentials: credentials ?? (await credentialsOf(platform, row)) },
+      {
+        template,
+        integrationId: id,
+        settings,
+        credentials: credentials ?? (await credentialsOf(row, platform.settings.encryptionKey)),
+      },
       deps.outbound,
     )
   }

@@ -4,7 +4,7 @@
  * once-per-session marker so the context is injected on the first tool call of a session on any replica.
  */
 import { z } from 'zod'
-import { requireAdmin, requireOrganization } from '../auth/permissions.ts'
+import { hasScope, requireAdmin, requireOrganization } from '../auth/permissions.ts'
 import type { EffectiveRole, Principal } from '../auth/principal.ts'
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts'
 import { actorOf, recordAudit } from '../services/audit.ts'
@@ -149,12 +149,8 @@ export async function getMcpContext(
     scopes: principal.scopes ?? null,
     instructions: settings?.instructions ?? '',
     // one round trip for the Gateway's tools/list: the integrations are already loaded
-    ...(options.includeTools && canExecute(principal) ? { tools: toolsOfIntegrations(integrations) } : {}),
+    ...(options.includeTools && hasScope(principal, 'execute') ? { tools: toolsOfIntegrations(integrations) } : {}),
   }
-}
-
-function canExecute(principal: Principal): boolean {
-  return !principal.scopes || principal.scopes.includes('mcp:execute') || principal.scopes.includes('api:execute')
 }
 
 export async function getMcpSettings(platform: Platform, principal: Principal): Promise<McpSettingsDto> {

@@ -103,8 +103,24 @@ export function templateReferenceProblems(template: IntegrationTemplate): string
   return problems
 }
 
-function summaryOf(row: TemplateRow): TemplateSummary {
-  const t = integrationTemplateSchema.parse(row.definition)
+/** Parsed templates by id and version: a stored template was validated on save, so it is parsed once per process. */
+const parsedTemplates = new Map<string, IntegrationTemplate>()
+const PARSED_TEMPLATES_MAX = 500
+
+/** The stored template `id` at `version`, parsed (from the cache when it was parsed before). */
+export function storedTemplate(id: string, version: number, definition: unknown): IntegrationTemplate {
+  const key = `${id}@${version}`
+  const cached = parsedTemplates.get(key)
+  if (cached) return cached
+  const template = parseTemplate(definition)
+  if (parsedTemplates.size >= PARSED_TEMPLATES_MAX) {
+    parsedTemplates.delete(parsedTemplates.keys().next().value as string)
+  }
+  parsedTemplates.set(key, template)
+  return template
+}
+
+function summaryOf(row: TemplateRow, t = storedTemplate(row.id, row.version, row.definition)): TemplateSummary {
   return {
     id: row.id,
     key: row.key,
@@ -129,10 +145,11 @@ function summaryOf(row: TemplateRow): TemplateSummary {
 }
 
 function detailOf(row: TemplateRow): TemplateDetail {
+  const definition = storedTemplate(row.id, row.version, row.definition)
   return {
-    ...summaryOf(row),
+    ...summaryOf(row, definition),
     organizationId: row.organization_id,
-    definition: integrationTemplateSchema.parse(row.definition),
+    definition,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -188,7 +205,7 @@ export async function listTemplates(
       order by builtin desc, name`,
     [organizationId, query.class ?? null, query.search ? query.search.replace(/[%_\\]/g, '\\$&') : null],
   )
-  return { items: rows.map(summaryOf) }
+  return { items: rows.map((row) => summaryOf(row)) }
 }
 
 export async function getTemplate(platform: Platform, principal: Principal, id: string): Promise<TemplateDetail> {

@@ -3,9 +3,9 @@
  * unchanged; a name provided by several gains a required `_integration` argument naming which one (its id; its
  * title or template key are accepted too when they are unambiguous). Every call is audited.
  */
-import { requireOrganization } from '../auth/permissions.ts'
+import { requireOrganization, requireScope } from '../auth/permissions.ts'
 import type { Principal } from '../auth/principal.ts'
-import { AppError, ForbiddenError } from '../errors.ts'
+import { AppError } from '../errors.ts'
 import { actorOf, recordAudit } from '../services/audit.ts'
 import type { Platform } from '../services/platform.ts'
 import { type OutboundPolicy, runTemplateTool } from './executor.ts'
@@ -123,13 +123,6 @@ export async function listWorkspaceTools(
   return { tools: toolsOfIntegrations(await effectiveIntegrations(platform.db, principal, workspaceId)) }
 }
 
-function requireExecuteScope(principal: Principal): void {
-  if (!principal.scopes) return
-  if (!principal.scopes.includes('mcp:execute') && !principal.scopes.includes('api:execute')) {
-    throw new ForbiddenError('This app was not granted the execute scope (mcp:execute).', 'insufficient_scope')
-  }
-}
-
 function chooseProvider(name: string, provided: Provided[], choice: unknown): Provided {
   if (provided.length === 1 && (choice === undefined || choice === (provided[0] as Provided).row.id)) {
     return provided[0] as Provided
@@ -167,7 +160,7 @@ export async function callWorkspaceTool(
   args: Record<string, unknown>,
 ): Promise<ToolCallResult> {
   const organizationId = principal.organizationId ?? requireOrganization(principal)
-  requireExecuteScope(principal)
+  requireScope(principal, 'execute')
   const rows = await effectiveIntegrations(platform.db, principal, workspaceId)
   const provided = groupTools(rows).get(name)
   if (!provided) {
