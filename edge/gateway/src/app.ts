@@ -13,9 +13,9 @@ import { cors } from 'hono/cors'
 import { ApiError, type ApiFetcher, type Caller, createApiClient } from './api-client.ts'
 import { hasScope, type McpContext } from './context.ts'
 import { guardApplies } from './guard.ts'
-import { createBareServer, createMcpServer, type RequestState } from './mcp-server.ts'
+import { createBareServer, createMcpServer } from './mcp-server.ts'
 import type { BoundApi } from './tools/define.ts'
-import { type IntegrationTool, listIntegrationTools } from './tools/dynamic.ts'
+import type { IntegrationTool } from './tools/dynamic.ts'
 import { CORE_TOOLS_BY_NAME } from './tools/index.ts'
 import { GATEWAY_VERSION } from './version.ts'
 
@@ -209,17 +209,8 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
         (methods.includes('tools/list') ||
           (guardApplies(context) &&
             toolCalls.some((m) => !CORE_TOOLS_BY_NAME.has(String((m.params as { name?: unknown })?.name)))))
-      let integrationTools: RequestState['integrationTools']
-      if (needIntegrationTools && context.tools) integrationTools = context.tools
-      else if (needIntegrationTools) {
-        try {
-          integrationTools = await listIntegrationTools(api, context.workspace?.id as string)
-        } catch (error) {
-          if (!(error instanceof ApiError)) throw error
-          log.warn('integration tools could not be listed', { status: error.status, code: error.code })
-          integrationTools = error
-        }
-      }
+      // asked for with the context above whenever this can be true; the API includes them for the execute scope
+      const integrationTools = needIntegrationTools ? (context.tools ?? []) : undefined
       server = createMcpServer({ api, context, integrationTools, sessionId, log, toolTimeoutMs, validator })
     }
 

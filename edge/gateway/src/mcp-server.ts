@@ -37,8 +37,8 @@ export const INSTRUCTIONS_PREFACE =
 export interface RequestState {
   api: BoundApi
   context: McpContext
-  /** The workspace's integration tools, or why they could not be listed; undefined when not needed or not allowed. */
-  integrationTools: IntegrationTool[] | ApiError | undefined
+  /** The workspace's integration tools; undefined when not needed or not allowed. */
+  integrationTools: IntegrationTool[] | undefined
   /** `Mcp-Session-Id`: the session whose context delivery the API tracks; none means inject on every call. */
   sessionId: string | undefined
   log: Logger
@@ -74,7 +74,7 @@ export function visibleTools(state: RequestState): Tool[] {
       annotations: tool.annotations,
     } as Tool)
   }
-  if (Array.isArray(state.integrationTools)) {
+  if (state.integrationTools) {
     for (const tool of state.integrationTools) {
       if (CORE_TOOLS_BY_NAME.has(tool.name)) continue
       const guarded = guard && isGuardedTool(tool.name, tool.annotations?.destructive)
@@ -131,16 +131,12 @@ async function callTool(name: string, rawArgs: Record<string, unknown>, state: R
   const core = CORE_TOOLS_BY_NAME.get(name)
   // Integration tools are listed for a call only when the guard needs their annotations; otherwise the API finds
   // the tool itself and says so when there is none.
-  const listed =
-    core || !Array.isArray(state.integrationTools) ? undefined : state.integrationTools.find((t) => t.name === name)
+  const listed = core ? undefined : state.integrationTools?.find((t) => t.name === name)
   if (!core) {
     if (!hasScope(state.context, 'execute')) {
       return errorResult(`${name} is not a Prodgy tool, or needs the mcp:execute scope, which this connection lacks.`)
     }
-    if (state.integrationTools instanceof ApiError) {
-      return errorResult(`The integration tools could not be listed: ${state.integrationTools.message}`)
-    }
-    if (Array.isArray(state.integrationTools) && !listed) {
+    if (state.integrationTools && !listed) {
       return errorResult(`Unknown tool: ${name}. Call tools/list to see the available tools.`)
     }
   }

@@ -23,14 +23,6 @@ export interface ToolCallResult {
   result: unknown
 }
 
-export async function listIntegrationTools(api: BoundApi, workspaceId: string): Promise<IntegrationTool[]> {
-  const data = await api.call<{ tools: IntegrationTool[] }>(
-    'GET',
-    `/api/integrations-base/product/${encodeURIComponent(workspaceId)}/tools`,
-  )
-  return data.tools
-}
-
 export function callIntegrationTool(
   api: BoundApi,
   workspaceId: string,
