@@ -1,4 +1,5 @@
 import { A } from '@solidjs/router'
+import { Show } from 'solid-js'
 import { buttonStyles } from './button.tsx'
 import { Lock } from './icons.ts'
 
@@ -18,5 +19,25 @@ export function RestrictedAccess(props: { message?: string }) {
         Back to home
       </A>
     </div>
+  )
+}
+
+/** Shown in place of a workspace page when the workspace cannot be opened: no access (403), or it does not exist. */
+export function WorkspaceUnavailable(props: { forbidden: boolean; notFoundTestId: string }) {
+  return (
+    <Show
+      when={props.forbidden}
+      fallback={
+        <div class="py-16 text-center" data-testid={props.notFoundTestId}>
+          <h1 class="text-xl font-semibold">Workspace not found</h1>
+          <p class="mt-2 text-sm text-zinc-500 dark:text-zinc-400">It may have been deleted.</p>
+          <A href="/" class={`${buttonStyles('secondary')} mt-6`}>
+            Back to home
+          </A>
+        </div>
+      }
+    >
+      <RestrictedAccess message="You do not have access to this workspace. Ask an Admin to add you." />
+    </Show>
   )
 }

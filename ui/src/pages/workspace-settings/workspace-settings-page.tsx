@@ -1,10 +1,8 @@
-import { A } from '@solidjs/router'
 import { Match, Show, Switch } from 'solid-js'
-import { buttonStyles } from '../../components/button.tsx'
 import { PageHeader } from '../../components/card.tsx'
 import { KeyRound, Link, Settings2, ShieldAlert, ShieldCheck, Users } from '../../components/icons.ts'
 import { QueryState } from '../../components/query-state.tsx'
-import { RestrictedAccess } from '../../components/restricted-access.tsx'
+import { WorkspaceUnavailable } from '../../components/restricted-access.tsx'
 import { type TabItem, TabPanel, Tabs } from '../../components/tabs.tsx'
 import { useTabParam } from '../../lib/navigation.ts'
 import { session } from '../../lib/session.ts'
@@ -38,20 +36,7 @@ export function WorkspaceSettingsPage() {
     <Show
       when={!forbidden()}
       fallback={
-        <Show
-          when={workspace.error()?.status === 403}
-          fallback={
-            <div class="py-16 text-center" data-testid="workspace-not-found">
-              <h1 class="text-xl font-semibold">Workspace not found</h1>
-              <p class="mt-2 text-sm text-zinc-500 dark:text-zinc-400">It may have been deleted.</p>
-              <A href="/" class={`${buttonStyles('secondary')} mt-6`}>
-                Back to home
-              </A>
-            </div>
-          }
-        >
-          <RestrictedAccess message="You do not have access to this workspace. Ask an Admin to add you." />
-        </Show>
+        <WorkspaceUnavailable forbidden={workspace.error()?.status === 403} notFoundTestId="workspace-not-found" />
       }
     >
       <QueryState query={workspace} testId="workspace">
