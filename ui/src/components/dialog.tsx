@@ -69,34 +69,64 @@ function DialogPanel(props: DialogProps) {
         widths[props.size ?? 'md'],
       )}
     >
-      <div class="flex items-start justify-between gap-4 px-6 pt-5">
-        <div class="min-w-0">
-          <h2 id={titleId} class="text-base font-semibold">
-            {props.title}
-          </h2>
-          <Show when={props.description}>
-            <p id={descriptionId} class="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
-              {props.description}
-            </p>
-          </Show>
-        </div>
-        <button
-          type="button"
-          onClick={() => props.onClose()}
-          aria-label="Close"
-          data-testid={props.testId ? `${props.testId}-close` : undefined}
-          class="-mr-2 rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
-        >
-          <X class="size-4" aria-hidden="true" />
-        </button>
-      </div>
+      <ModalHeader
+        class="px-6 pt-5"
+        titleId={titleId}
+        descriptionId={descriptionId}
+        title={props.title}
+        description={props.description}
+        onClose={props.onClose}
+        testId={props.testId}
+      />
       <div class="px-6 py-4">{props.children}</div>
-      <Show when={props.footer}>
-        <div class="flex flex-wrap justify-end gap-2 border-t border-zinc-100 bg-zinc-50/60 px-6 py-3 dark:border-zinc-800 dark:bg-zinc-900/60">
-          {props.footer}
-        </div>
-      </Show>
+      <ModalFooter>{props.footer}</ModalFooter>
     </dialog>
+  )
+}
+
+/** The title, description and close button at the top of a dialog or drawer. */
+export function ModalHeader(props: {
+  class: string
+  titleId: string
+  descriptionId?: string
+  title: JSX.Element
+  description?: JSX.Element
+  onClose: () => void
+  testId?: string | undefined
+}) {
+  return (
+    <div class={cx('flex items-start justify-between gap-4', props.class)}>
+      <div class="min-w-0">
+        <h2 id={props.titleId} class="text-base font-semibold">
+          {props.title}
+        </h2>
+        <Show when={props.description}>
+          <p id={props.descriptionId} class="mt-1 text-sm text-zinc-500 dark:text-zinc-400">
+            {props.description}
+          </p>
+        </Show>
+      </div>
+      <button
+        type="button"
+        onClick={() => props.onClose()}
+        aria-label="Close"
+        data-testid={props.testId ? `${props.testId}-close` : undefined}
+        class="-mr-2 rounded-md p-1.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+      >
+        <X class="size-4" aria-hidden="true" />
+      </button>
+    </div>
+  )
+}
+
+/** The action bar at the bottom of a dialog or drawer; nothing when there are no actions. */
+export function ModalFooter(props: { children?: JSX.Element }) {
+  return (
+    <Show when={props.children}>
+      <div class="flex flex-wrap justify-end gap-2 border-t border-zinc-100 bg-zinc-50/60 px-6 py-3 dark:border-zinc-800 dark:bg-zinc-900/60">
+        {props.children}
+      </div>
+    </Show>
   )
 }
 
