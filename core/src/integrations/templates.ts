@@ -157,8 +157,17 @@ function detailOf(row: TemplateRow): TemplateDetail {
 
 /** Inserts or upgrades the built-in templates; a stored one is replaced only by a higher version. Idempotent. */
 export async function seedBuiltinTemplates(q: Queryable, templates = builtinTemplates): Promise<number> {
+  // every start runs this: one read when all are current, and only newer ones are parsed and written
+  const stored = new Map(
+    (
+      await q.query<{ key: string; version: number }>(
+        'select key, version from integration_templates where organization_id is null',
+      )
+    ).map((row) => [row.key, row.version]),
+  )
   let changed = 0
   for (const input of templates) {
+    if ((stored.get(input.key) ?? 0) >= (input.version ?? 1)) continue
     const t = integrationTemplateSchema.parse(input)
     const rows = await q.query<{ id: string }>(
       `insert into integration_templates (organization_id, key, version, name, class, builtin, definition)
